@@ -1,0 +1,78 @@
+# hsitp-history: the two commands a newcomer needs come first.
+#   make run    create .venv, install, migrate, import the seeds, load the curated data, serve
+#   make test   lint, checks, and the whole suite on SQLite and on PostgreSQL (browser tests included)
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+# A local .env (git-ignored) may set DJANGO_* and DATABASE_URL; see .env.example.
+ifneq (,$(wildcard .env))
+include .env
+export
+endif
+
+PORT ?= 8000
+VENV ?= .venv
+PYTHON ?= python3
+PY := $(VENV)/bin/python
+PIP := $(PY) -m pip --disable-pip-version-check -q
+MANAGE := $(PY) manage.py
+PYTEST_ARGS ?=
+CURATED_FIXTURES := $(wildcard milestones/fixtures/curated_*.json meetings/fixtures/curated_*.json)
+
+# Local settings for `make run`: debug on, SQLite in the project, unless the environment says otherwise.
+RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
+
+.PHONY: help run serve setup test lint format check test-sqlite test-postgres system-deps clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+run: setup ## Install, migrate, import seeds, load curated data and serve on http://127.0.0.1:$(PORT)
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	$(RUN_ENV) $(MANAGE) runserver 127.0.0.1:$(PORT)
+
+setup: $(VENV)/.installed ## Everything `run` does except serving
+	$(RUN_ENV) $(MANAGE) migrate --no-input -v 0
+	$(RUN_ENV) $(MANAGE) import_seeds
+ifneq ($(strip $(CURATED_FIXTURES)),)
+	$(RUN_ENV) $(MANAGE) loaddata $(CURATED_FIXTURES)
+endif
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml constraints.txt | $(VENV)/bin/python
+	$(PIP) install -c constraints.txt ".[dev]"
+	@touch $@
+
+test: $(VENV)/.installed system-deps lint check ## Lint, checks, and the suite on SQLite then PostgreSQL
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+system-deps: ## Install PostgreSQL and Chromium from Debian's packages when missing (as root)
+	@bash scripts/ensure-system-deps.sh
+
+lint: $(VENV)/.installed ## ruff check and ruff format --check
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.installed ## Apply ruff's fixes and formatting
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check: $(VENV)/.installed ## Django system checks and missing migrations
+	DJANGO_SECRET_KEY=check-only $(MANAGE) check --fail-level WARNING
+	DJANGO_SECRET_KEY=check-only $(MANAGE) makemigrations --check --dry-run
+
+test-sqlite: $(VENV)/.installed ## The whole suite on SQLite
+	@echo "=== pytest on SQLite ==="
+	env -u DATABASE_URL $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+test-postgres: $(VENV)/.installed ## The whole suite on a throwaway PostgreSQL cluster
+	@echo "=== pytest on PostgreSQL ==="
+	bash scripts/with-postgres.sh $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+clean: ## Remove the virtualenv, the local database and test artefacts
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* artifacts .pytest_cache .ruff_cache

@@ -1,0 +1,7 @@
+"""Site-wide pages."""
+
+from django.views.generic import TemplateView
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"

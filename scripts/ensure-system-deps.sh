@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Make sure PostgreSQL's server and Debian's Chromium + ChromeDriver are installed.
+# As root, install what is missing from Debian's packages; otherwise fail with the reason.
+set -euo pipefail
+
+missing=()
+compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
+command -v chromium >/dev/null || missing+=(chromium)
+command -v chromedriver >/dev/null || missing+=(chromium-driver)
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ]; then
+  echo "error: the tests need ${missing[*]}, which are not installed, and installing them" >&2
+  echo "       needs root. Run: sudo apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+echo "Installing from Debian's packages: ${missing[*]} ..."
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
