@@ -18,7 +18,7 @@ PYTHON ?= python3
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 MANAGE := $(PY) manage.py
-PYTEST_ARGS ?=
+PYTEST_ARGS ?= -n 2
 CURATED_FIXTURES := $(wildcard milestones/fixtures/curated_*.json meetings/fixtures/curated_*.json)
 
 # Local settings for `make run`: debug on, SQLite in the project, unless the environment says otherwise.

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class HsitpSiteConfig(AppConfig):
@@ -6,3 +7,11 @@ class HsitpSiteConfig(AppConfig):
 
     name = "hsitp_site"
     verbose_name = "Site"
+    default = True
+
+
+class HistoryAdminConfig(admin_apps.AdminConfig):
+    """Django's admin with our site: the editors' desk, with counts on its index page."""
+
+    default = False
+    default_site = "hsitp_site.admin.HistoryAdminSite"

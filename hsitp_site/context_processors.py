@@ -5,7 +5,8 @@ from django.urls import reverse
 # (label, URL name): the main navigation, in order. A section is "current" when the
 # request path starts with its URL (the home page only when it is the path itself).
 NAVIGATION = [
-    ("Home", "home"),
+    ("Timeline", "milestones:timeline"),
+    ("Meetings", "meetings:list"),
 ]
 
 

@@ -3,16 +3,25 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from hsitp_site import views
+from meetings import views as meeting_views
+from milestones import views as milestone_views
 
-admin.site.site_header = "HSITP History: editors' desk"
-admin.site.site_title = "HSITP History admin"
-admin.site.index_title = "Curate the park's history"
+api_patterns = (
+    [
+        path("milestones/", milestone_views.MilestoneListAPI.as_view(), name="milestones"),
+        path("meetings/", meeting_views.MeetingListAPI.as_view(), name="meetings"),
+    ],
+    "api",
+)
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("milestones/", include("milestones.urls")),
+    path("", include("meetings.urls")),
+    path("api/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]
 

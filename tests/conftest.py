@@ -49,6 +49,7 @@ def page(browser):
     """A fresh browser tab at phone-friendly desktop width."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
+    page.set_default_timeout(10_000)
     yield page
     context.close()
 

@@ -1,0 +1,235 @@
+"""The editors' desk: the admin site, and the publishing workflow shared by milestones and
+meetings (roles, states, scheduling, bulk actions), defined once."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path
+from django.utils import timezone
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from hsitp_site.forms import DeskImportForm
+from hsitp_site.importing import SeedError, import_documents
+from hsitp_site.models import PublicationState
+
+DESK_IMPORT_PERMISSIONS = ("milestones.add_milestone", "meetings.add_meeting")
+
+
+class HistoryAdminSite(admin.AdminSite):
+    site_header = "HSITP History: editors' desk"
+    site_title = "HSITP History admin"
+    index_title = "Curate the park's history"
+
+    def get_urls(self):
+        desk_import = path("import/", self.admin_view(self.desk_import_view), name="desk_import")
+        return [desk_import, *super().get_urls()]
+
+    def desk_import_view(self, request):
+        """Paste or upload a release, see what the importer would do, then import drafts.
+
+        The same service as `import_seeds`: a dry run first, the real run on confirmation.
+        """
+        if not request.user.has_perms(DESK_IMPORT_PERMISSIONS):
+            raise PermissionDenied
+        form = DeskImportForm(request.POST or None, request.FILES or None)
+        report = None
+        if request.method == "POST" and form.is_valid():
+            confirmed = "confirm" in request.POST
+            try:
+                report = import_documents([form.cleaned_data["document"]], dry_run=not confirmed)
+            except SeedError as error:
+                form.add_error(None, str(error))
+            else:
+                if confirmed:
+                    self.message_user_on(request, report)
+                    return redirect("admin:index")
+        context = {
+            **self.each_context(request),
+            "title": "Import a document",
+            "form": form,
+            "report": report,
+        }
+        return TemplateResponse(request, "admin/desk_import.html", context)
+
+    @staticmethod
+    def message_user_on(request, report) -> None:
+        level = messages.SUCCESS if report.changed_anything else messages.WARNING
+        messages.add_message(request, level, f"Imported as drafts. {report.summary()}")
+        for warning in report.warnings:
+            messages.warning(request, warning)
+
+    def index(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "desk": self.desk_counts(request)}
+        return super().index(request, extra_context)
+
+    def desk_counts(self, request) -> list[dict]:
+        """Drafts, in review, scheduled and undated, per publishable model (a query each)."""
+        from meetings.models import Meeting
+        from milestones.models import Milestone
+
+        rows = []
+        now = timezone.now()
+        for model in (Milestone, Meeting):
+            opts = model._meta
+            if not request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+                continue
+            counts = model.objects.aggregate(
+                drafts=Count("pk", filter=Q(state=PublicationState.DRAFT)),
+                review=Count("pk", filter=Q(state=PublicationState.REVIEW)),
+                scheduled=Count(
+                    "pk", filter=Q(state=PublicationState.PUBLISHED, published_at__gt=now)
+                ),
+                undated=Count("pk", filter=Q(date_precision="unknown")),
+            )
+            url = f"/admin/{opts.app_label}/{opts.model_name}/"
+            rows.append(
+                {
+                    "name": opts.verbose_name_plural.capitalize(),
+                    "counts": [
+                        ("Drafts", counts["drafts"], f"{url}?status=draft"),
+                        ("In review", counts["review"], f"{url}?status=review"),
+                        ("Scheduled", counts["scheduled"], f"{url}?status=scheduled"),
+                        ("Undated", counts["undated"], f"{url}?date_precision__exact=unknown"),
+                    ],
+                }
+            )
+        return rows
+
+
+class YearListFilter(admin.SimpleListFilter):
+    """Filter by the year the date starts in (one query for the choices)."""
+
+    title = "year"
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = model_admin.get_queryset(request).dates("date_start", "year", order="DESC")
+        return [(str(day.year), str(day.year)) for day in years]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(date_start__year=int(self.value()))
+        return queryset
+
+
+class StatusListFilter(admin.SimpleListFilter):
+    """Where an item stands: draft, in review, scheduled, or public."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", "Draft"),
+            ("review", "In review"),
+            ("scheduled", "Scheduled"),
+            ("public", "Public"),
+        ]
+
+    def queryset(self, request, queryset):
+        return {
+            "draft": queryset.drafts,
+            "review": queryset.in_review,
+            "scheduled": queryset.scheduled,
+            "public": queryset.published,
+        }.get(self.value(), queryset.all)()
+
+
+class PublishableAdmin(SimpleHistoryAdmin):
+    """Admin for what the public reads: history, the review workflow, and who may publish.
+
+    Editors (change permission) edit and send to review; only publishers (the model's
+    `publish_<model>` permission) publish, schedule and unpublish.
+    """
+
+    actions = ["send_to_review_selected", "publish_selected", "unpublish_selected"]
+
+    def has_publish_permission(self, request, obj=None) -> bool:
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request, obj):
+            fields.append("published_at")
+            if obj is not None and obj.state == PublicationState.PUBLISHED:
+                fields.append("state")
+        return fields
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "state" and not self.has_publish_permission(request):
+            kwargs["choices"] = [
+                choice
+                for choice in PublicationState.choices
+                if choice[0] != PublicationState.PUBLISHED
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        # Belt and braces behind the form's choices: only publishers make things public.
+        previous = type(obj).objects.filter(pk=obj.pk).values_list("state", flat=True).first()
+        was_published = change and previous == PublicationState.PUBLISHED
+        if obj.state == PublicationState.PUBLISHED and not was_published:
+            if not self.has_publish_permission(request, obj):
+                raise PermissionDenied
+        if obj.state == PublicationState.PUBLISHED and obj.published_at is None:
+            obj.published_at = timezone.now()
+        super().save_model(request, obj, form, change)
+
+    def _transition(self, request, queryset, allowed_from, change, verb):
+        # Evaluated once, before any change: the changelist's filter may depend on the state.
+        items = list(queryset)
+        eligible = [obj for obj in items if obj.state in allowed_from]
+        for obj in eligible:
+            change(obj)
+            obj._change_reason = verb
+            obj.save()
+        done, skipped = len(eligible), len(items) - len(eligible)
+        message = f"{verb.capitalize()}: {done} item(s)."
+        if skipped:
+            message += f" {skipped} skipped (not in a state that allows it)."
+        self.message_user(request, message, messages.SUCCESS if done else messages.WARNING)
+
+    @admin.action(description="Send selected to review", permissions=["change"])
+    def send_to_review_selected(self, request, queryset):
+        self._transition(
+            request,
+            queryset,
+            [PublicationState.DRAFT],
+            lambda o: o.send_to_review(),
+            "sent to review",
+        )
+
+    @admin.action(description="Publish selected now", permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        now = timezone.now()
+        self._transition(
+            request,
+            queryset,
+            [PublicationState.DRAFT, PublicationState.REVIEW],
+            lambda o: o.publish(when=now),
+            "published",
+        )
+
+    @admin.action(description="Unpublish selected (back to draft)", permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        self._transition(
+            request, queryset, [PublicationState.PUBLISHED], lambda o: o.unpublish(), "unpublished"
+        )
+
+    @admin.display(description="Date", ordering="date_start")
+    def date_display(self, obj):
+        return obj.date_display
+
+    @admin.display(description="Status", ordering="state")
+    def status(self, obj):
+        if obj.is_scheduled:
+            when = timezone.localtime(obj.published_at).strftime("%d %b %Y %H:%M")
+            return format_html(
+                '<span class="status status--scheduled">Scheduled for {} HKT</span>', when
+            )
+        label = "Public" if obj.is_public else obj.get_state_display()
+        return format_html('<span class="status status--{}">{}</span>', obj.state, label)

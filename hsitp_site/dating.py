@@ -1,0 +1,148 @@
+"""Dates with an honest precision: a day, a month, a year, a range between two dates, or unknown.
+
+Pure Python (no database). A `FuzzyDate` is stored as a precision and a closed interval
+[start, end] so that it sorts correctly; it is shown as people write dates and exported as
+EDTF (Extended Date/Time Format, ISO 8601-2) for machines.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils import dateformat
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", "Day"
+    MONTH = "month", "Month"
+    YEAR = "year", "Year"
+    RANGE = "range", "Range between two dates"
+    UNKNOWN = "unknown", "Unknown"
+
+
+def month_end(day: dt.date) -> dt.date:
+    """The last day of the month that `day` falls in."""
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
+def _is_month_start(day: dt.date) -> bool:
+    return day.day == 1
+
+
+def _granularity(start: dt.date, end: dt.date) -> str:
+    """How precisely the two ends of a range are known: 'year', 'month' or 'day'."""
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31):
+        return "year"
+    if _is_month_start(start) and end == month_end(end):
+        return "month"
+    return "day"
+
+
+@dataclass(frozen=True)
+class FuzzyDate:
+    precision: str = DatePrecision.UNKNOWN
+    start: dt.date | None = None
+    end: dt.date | None = None
+
+    @classmethod
+    def day(cls, value: dt.date) -> FuzzyDate:
+        return cls(DatePrecision.DAY, value, value)
+
+    @classmethod
+    def month(cls, year: int, month: int) -> FuzzyDate:
+        start = dt.date(year, month, 1)
+        return cls(DatePrecision.MONTH, start, month_end(start))
+
+    @classmethod
+    def year(cls, year: int) -> FuzzyDate:
+        return cls(DatePrecision.YEAR, dt.date(year, 1, 1), dt.date(year, 12, 31))
+
+    @classmethod
+    def between(cls, start: dt.date, end: dt.date) -> FuzzyDate:
+        return cls(DatePrecision.RANGE, start, end)
+
+    @classmethod
+    def unknown(cls) -> FuzzyDate:
+        return cls(DatePrecision.UNKNOWN, None, None)
+
+    def normalised(self) -> FuzzyDate:
+        """Derive the interval from the precision: a month covers the whole month, and so on.
+
+        Day, month and year need only `start` (any day inside the period); a range keeps
+        both ends as given; unknown has neither.
+        """
+        if self.precision == DatePrecision.UNKNOWN:
+            return FuzzyDate.unknown()
+        if self.start is None or self.precision == DatePrecision.RANGE:
+            return self
+        if self.precision == DatePrecision.DAY:
+            return FuzzyDate.day(self.start)
+        if self.precision == DatePrecision.MONTH:
+            return FuzzyDate.month(self.start.year, self.start.month)
+        return FuzzyDate.year(self.start.year)
+
+    def errors(self) -> dict[str, str]:
+        """Problems an editor must fix, by field: {"start": ..., "end": ...}."""
+        if self.precision not in DatePrecision.values:
+            return {"precision": f"Unknown precision {self.precision!r}."}
+        if self.precision == DatePrecision.UNKNOWN:
+            if self.start or self.end:
+                return {"precision": "Choose a precision for this date, or clear the dates."}
+            return {}
+        if self.start is None:
+            return {"start": "Give the date (for a month or a year, any day inside it)."}
+        if self.precision == DatePrecision.RANGE:
+            if self.end is None:
+                return {"end": "A range needs its last possible date too."}
+            if self.end < self.start:
+                return {"end": "The end of the range is before its start."}
+        return {}
+
+    @property
+    def is_known(self) -> bool:
+        return self.precision != DatePrecision.UNKNOWN
+
+    @property
+    def display(self) -> str:
+        """As people write dates: '6 September 2021', 'September 2021', '2021', ..."""
+        if self.precision == DatePrecision.UNKNOWN or self.start is None:
+            return "date to be confirmed"
+        if self.precision == DatePrecision.DAY:
+            return dateformat.format(self.start, "j F Y")
+        if self.precision == DatePrecision.MONTH:
+            return dateformat.format(self.start, "F Y")
+        if self.precision == DatePrecision.YEAR:
+            return str(self.start.year)
+        return self._display_range()
+
+    def _display_range(self) -> str:
+        start, end = self.start, self.end
+        granularity = _granularity(start, end)
+        same_year = start.year == end.year
+        if granularity == "year":
+            first, last = str(start.year), str(end.year)
+        elif granularity == "month":
+            first = dateformat.format(start, "F" if same_year else "F Y")
+            last = dateformat.format(end, "F Y")
+        else:
+            first = dateformat.format(start, "j F" if same_year else "j F Y")
+            last = dateformat.format(end, "j F Y")
+        return f"between {first} and {last}"
+
+    @property
+    def edtf(self) -> str | None:
+        """ISO 8601-2 / EDTF: '2021-09-06', '2021-09', '2021', '2021-03/2021-09', or None."""
+        if self.precision == DatePrecision.UNKNOWN or self.start is None:
+            return None
+        if self.precision == DatePrecision.DAY:
+            return self.start.isoformat()
+        if self.precision == DatePrecision.MONTH:
+            return self.start.strftime("%Y-%m")
+        if self.precision == DatePrecision.YEAR:
+            return str(self.start.year)
+        granularity = _granularity(self.start, self.end)
+        fmt = {"year": "%Y", "month": "%Y-%m", "day": "%Y-%m-%d"}[granularity]
+        return f"{self.start.strftime(fmt)}/{self.end.strftime(fmt)}"

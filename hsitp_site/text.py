@@ -1,0 +1,33 @@
+"""Small pure text helpers shared by the parsers and importers."""
+
+import hashlib
+import re
+
+from django.utils.text import slugify
+
+_SPACE = re.compile(r"\s+")
+
+
+def normalise_space(text: str) -> str:
+    """Collapse every run of white space (including non-breaking spaces) to one space."""
+    return _SPACE.sub(" ", text.replace("\u00a0", " ")).strip()
+
+
+def fingerprint(text: str) -> str:
+    """SHA-256 of the whitespace-normalised text: equal for texts differing only in spacing."""
+    return hashlib.sha256(normalise_space(text).encode("utf-8")).hexdigest()
+
+
+def unique_slug(text: str, taken: set[str], *, length: int = 60, fallback: str = "item") -> str:
+    """A slug from `text`, cut at a word boundary, not in `taken` (which it then joins)."""
+    base = slugify(text)
+    if len(base) > length:
+        base = base[: length + 1].rsplit("-", 1)[0]
+    base = base or fallback
+    slug, counter = base, 2
+    while slug in taken:
+        suffix = f"-{counter}"
+        slug = base[: length - len(suffix)].rstrip("-") + suffix
+        counter += 1
+    taken.add(slug)
+    return slug

@@ -1,0 +1,186 @@
+from django.contrib import admin
+from django.db import models
+from django.db.models import Count
+from simple_history.admin import SimpleHistoryAdmin
+
+from hsitp_site.admin import PublishableAdmin, StatusListFilter, YearListFilter
+from meetings.models import (
+    Attendance,
+    Meeting,
+    MeetingPhoto,
+    MeetingSeries,
+    Organization,
+    Person,
+)
+from pictures.admin import thumbnail_html
+
+
+class AttendanceInline(admin.TabularInline):
+    model = Attendance
+    extra = 1
+    autocomplete_fields = ["person", "organisation"]
+    fields = ["role", "person", "organisation", "post", "side", "position"]
+
+
+class MeetingPhotoInline(admin.TabularInline):
+    model = MeetingPhoto
+    extra = 0
+    autocomplete_fields = ["picture"]
+    fields = ["preview", "picture", "position"]
+    readonly_fields = ["preview"]
+    verbose_name = "photo"
+    verbose_name_plural = "gallery (the release's photos)"
+
+    @admin.display(description="")
+    def preview(self, obj):
+        return thumbnail_html(obj.picture, box=64) if obj.pk else ""
+
+
+class MeetingsAttendedInline(admin.TabularInline):
+    """Read-only list of the meetings a person or organisation attended."""
+
+    model = Attendance
+    extra = 0
+    can_delete = False
+    show_change_link = False
+    fields = ["meeting", "role", "post", "side"]
+    readonly_fields = fields
+    ordering = ["-meeting__date_start"]
+    verbose_name = "meeting attended"
+    verbose_name_plural = "meetings attended (edit attendance on the meeting)"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("meeting", "person", "organisation")
+
+
+class PersonMeetingsInline(MeetingsAttendedInline):
+    fk_name = "person"
+
+
+class OrganisationMeetingsInline(MeetingsAttendedInline):
+    fk_name = "organisation"
+
+
+@admin.register(MeetingSeries)
+class MeetingSeriesAdmin(admin.ModelAdmin):
+    list_display = ["name", "meeting_count"]
+    ordering = ["name"]  # Meta.ordering is dropped once get_queryset() counts
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(meeting_total=Count("meetings"))
+
+    @admin.display(description="Meetings", ordering="meeting_total")
+    def meeting_count(self, obj):
+        return obj.meeting_total
+
+
+@admin.register(Meeting)
+class MeetingAdmin(PublishableAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = [
+        "title",
+        "date_display",
+        "series",
+        "number",
+        "place",
+        "mode",
+        "status",
+        "needs_review",
+    ]
+    list_filter = [
+        StatusListFilter,
+        "series",
+        YearListFilter,
+        "place",
+        "mode",
+        ("attendances__side", admin.AllValuesFieldListFilter),
+        "needs_review",
+        "date_precision",
+    ]
+    list_select_related = ["series"]
+    search_fields = ["title", "summary", "full_text", "place"]
+    date_hierarchy = "date_start"
+    prepopulated_fields = {"slug": ["title"]}
+    inlines = [AttendanceInline, MeetingPhotoInline]
+    readonly_fields = [
+        "source_document",
+        "source_published_on",
+        "stated_month",
+        "stated_day",
+        "source_fingerprint",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", ("series", "number"), ("place", "mode")]}),
+        (
+            "Date",
+            {
+                "fields": [
+                    ("date_precision", "date_start", "date_end"),
+                    ("stated_month", "stated_day"),
+                ],
+                "description": "Day: the date. Month or year: any day inside it. Range: the "
+                "earliest and the latest possible dates. The release's own month and day "
+                "are shown for reference.",
+            },
+        ),
+        ("Text", {"fields": ["summary", "full_text"]}),
+        ("Publication", {"fields": ["state", "published_at", "needs_review", "review_note"]}),
+        (
+            "Source",
+            {"fields": [("source_document", "source_published_on"), "source_url"]},
+        ),
+        (
+            "Advanced",
+            {"classes": ["collapse"], "fields": ["source_fingerprint", "created_at", "updated_at"]},
+        ),
+    ]
+
+
+class AttendeeAdmin(SimpleHistoryAdmin):
+    """People and organisations: with the number of meetings each attended."""
+
+    list_display = ["name", "meetings_attended"]
+    ordering = ["name"]  # Meta.ordering is dropped once get_queryset() counts
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(meeting_total=Count("attendances__meeting", distinct=True))
+        )
+
+    @admin.display(description="Meetings", ordering="meeting_total")
+    def meetings_attended(self, obj):
+        return obj.meeting_total
+
+
+@admin.register(Person)
+class PersonAdmin(AttendeeAdmin):
+    list_display = ["name", "honorific", "meetings_attended"]
+    inlines = [PersonMeetingsInline]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(AttendeeAdmin):
+    list_display = ["name", "abbreviation", "side", "meetings_attended"]
+    list_filter = ["side"]
+    search_fields = ["name", "abbreviation"]
+    inlines = [OrganisationMeetingsInline]
+
+
+@admin.register(Attendance)
+class AttendanceAdmin(SimpleHistoryAdmin):
+    list_display = ["meeting", "role", "person", "organisation", "post", "side"]
+    list_filter = ["role", "side"]
+    list_select_related = ["meeting", "person", "organisation"]
+    search_fields = ["person__name", "organisation__name", "post", "meeting__title"]
+    autocomplete_fields = ["meeting", "person", "organisation"]

@@ -1,0 +1,41 @@
+"""The published meetings as an iCalendar (RFC 5545) feed, built with the icalendar library."""
+
+import datetime as dt
+
+from django.utils import timezone
+from icalendar import Calendar, Event
+
+from hsitp_site.dating import DatePrecision
+
+
+def meetings_calendar(meetings, request) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//HSITP History//Meetings//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", "HSITP History: meetings")
+    calendar.add("x-wr-timezone", "Asia/Hong_Kong")
+    host = request.get_host().split(":")[0]
+    stamp = timezone.now()
+    for meeting in meetings:
+        event = Event()
+        event.add("uid", f"meeting-{meeting.slug}@{host}")
+        event.add("dtstamp", stamp)
+        event.add("summary", meeting.title)
+        # All-day events: the exact hour is not in the sources. Non-day precision spans
+        # the whole interval that is known.
+        event.add("dtstart", meeting.date_start)
+        event.add("dtend", meeting.date_end + dt.timedelta(days=1))
+        if meeting.date_precision != DatePrecision.DAY:
+            event.add("status", "TENTATIVE")
+        # The mode stands in for a missing place, but "Not stated" is no location.
+        location = meeting.place or (meeting.get_mode_display() if meeting.mode else "")
+        if location:
+            event.add("location", location)
+        if meeting.summary:
+            event.add("description", meeting.summary)
+        event.add("url", request.build_absolute_uri(meeting.get_absolute_url()))
+        if meeting.updated_at:
+            event.add("last-modified", meeting.updated_at)
+        calendar.add_component(event)
+    return calendar.to_ical()

@@ -1,0 +1,42 @@
+import django_filters
+
+from meetings.models import Meeting, MeetingSeries, Mode, Organization
+
+
+def published_series(request=None):
+    """Only series with a published meeting are offered: a draft's series stays unseen."""
+    return MeetingSeries.objects.filter(meetings__in=Meeting.objects.published()).distinct()
+
+
+def published_organisations(request=None):
+    """Only bodies at a published meeting are offered (their pages 404 otherwise)."""
+    return Organization.objects.public()
+
+
+class MeetingFilter(django_filters.FilterSet):
+    year = django_filters.NumberFilter(
+        label="Year", field_name="date_start", lookup_expr="year", min_value=1900, max_value=2200
+    )
+    series = django_filters.ModelChoiceFilter(
+        label="Series",
+        field_name="series",
+        queryset=published_series,
+        to_field_name="slug",
+        empty_label="All series",
+    )
+    place = django_filters.CharFilter(label="Place", field_name="place", lookup_expr="iexact")
+    mode = django_filters.ChoiceFilter(
+        label="Held", field_name="mode", choices=[c for c in Mode.choices if c[0]]
+    )
+    organisation = django_filters.ModelChoiceFilter(
+        label="Organisation",
+        field_name="attendances__organisation",
+        queryset=published_organisations,
+        to_field_name="slug",
+        empty_label="Any organisation",
+        distinct=True,
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["year", "series", "place", "mode", "organisation"]

@@ -1,0 +1,387 @@
+"""Meetings and who attended them, after the Popolo data standard: a body that meets
+(the series), its meetings (events), people, organisations, and attendances that link a
+meeting to a person and/or organisation with the role and the post held at the time."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Case, F, Prefetch, Q, Value, When
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from hsitp_site.models import (
+    DatedModel,
+    PublishableModel,
+    PublishableQuerySet,
+    SourcedModel,
+    merge_constraints,
+)
+
+
+class Side(models.TextChoices):
+    HONG_KONG = "Hong Kong", "Hong Kong"
+    SHENZHEN = "Shenzhen", "Shenzhen"
+    GUANGDONG = "Guangdong", "Guangdong"
+    MAINLAND = "Mainland", "Mainland"
+    UNKNOWN = "", "Not stated"
+
+
+class Role(models.TextChoices):
+    CO_CHAIR = "co-chair", "Co-chair"
+    ATTENDEE = "attendee", "Attendee"
+    REPRESENTATIVE = "representative", "Representative"
+    BRIEFER = "briefer", "Briefer"
+
+
+class Mode(models.TextChoices):
+    IN_PERSON = "in_person", "In person"
+    VIDEO = "video", "Video conference"
+    UNKNOWN = "", "Not stated"
+
+
+# Newest first, undated and unnumbered meetings last on every database (in a descending
+# order PostgreSQL puts NULLs first and SQLite last).
+NEWEST_FIRST = (F("date_start").desc(nulls_last=True), F("number").desc(nulls_last=True), "-pk")
+
+
+class SlugManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class AttendeeQuerySet(models.QuerySet):
+    """People and organisations."""
+
+    def public(self):
+        """Those who attended a published meeting: only they have a public page."""
+        return self.filter(attendances__meeting__in=Meeting.objects.published()).distinct()
+
+
+AttendeeManager = SlugManager.from_queryset(AttendeeQuerySet)
+
+
+class MeetingSeries(models.Model):
+    """A body that meets repeatedly, e.g. the Joint Task Force on the Development of ..."""
+
+    name = models.CharField(max_length=300, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "meeting series"
+        verbose_name_plural = "meeting series"
+
+    def __str__(self):
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class MeetingQuerySet(PublishableQuerySet):
+    def with_attendances(self):
+        """Series, and attendances with their people and organisations, in few queries."""
+        return self.select_related("series").prefetch_related(
+            Prefetch(
+                "attendances",
+                queryset=Attendance.objects.select_related("person", "organisation"),
+            )
+        )
+
+    def with_photos(self):
+        return self.prefetch_related(
+            Prefetch("photos", queryset=MeetingPhoto.objects.select_related("picture"))
+        )
+
+    def newest_first(self):
+        return self.order_by(*NEWEST_FIRST)
+
+
+class MeetingManager(models.Manager.from_queryset(MeetingQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Meeting(DatedModel, PublishableModel, SourcedModel):
+    series = models.ForeignKey(
+        MeetingSeries, on_delete=models.PROTECT, related_name="meetings", null=True, blank=True
+    )
+    number = models.PositiveIntegerField(
+        null=True, blank=True, help_text="The meeting's number in its series (11 for the 11th)."
+    )
+    title = models.CharField(max_length=300)
+    slug = models.SlugField(max_length=120, unique=True)
+    place = models.CharField(
+        max_length=200, blank=True, help_text="Where it was held, e.g. Shenzhen, Hong Kong."
+    )
+    mode = models.CharField(max_length=12, choices=Mode.choices, blank=True, default="")
+    stated_month = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Month as written in the release (when no year is known)."
+    )
+    stated_day = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Day as written in the release (when no year is known)."
+    )
+    summary = models.TextField(blank=True, help_text="The lead paragraph.")
+    full_text = models.TextField(blank=True, help_text="The full text of the release.")
+    source_url = models.URLField("source URL", blank=True)
+    source_published_on = models.DateField(
+        "source published on", null=True, blank=True, help_text="When the release was issued."
+    )
+
+    objects = MeetingManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = NEWEST_FIRST
+        permissions = [("publish_meeting", "Can publish, schedule and unpublish meetings")]
+        constraints = [
+            *merge_constraints(DatedModel, PublishableModel),
+            models.UniqueConstraint(
+                fields=["series", "number"],
+                condition=Q(series__isnull=False, number__isnull=False),
+                name="meetings_meeting_unique_series_number",
+            ),
+            models.CheckConstraint(
+                condition=Q(mode__in=Mode.values), name="meetings_meeting_mode_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "published_at"])]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.normalise_date()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("meetings:detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        self.clean_date()
+        self.clean_publication()
+
+    @property
+    def venue_display(self) -> str:
+        """'in Shenzhen', 'by video conference', 'in Hong Kong and by video conference', ''."""
+        parts = [f"in {self.place}"] if self.place else []
+        if self.mode == Mode.VIDEO:
+            parts.append("by video conference")
+        return " and ".join(parts)
+
+    def attendances_by_role(self, role):
+        return [a for a in self.attendances.all() if a.role == role]
+
+    @property
+    def co_chairs(self):
+        return self.attendances_by_role(Role.CO_CHAIR)
+
+    @property
+    def briefers(self):
+        return self.attendances_by_role(Role.BRIEFER)
+
+    def attendees_by_side(self):
+        """[(heading, [attendances])] for attendees and representatives, in side order."""
+        groups: dict[str, list] = {}
+        for attendance in self.attendances.all():
+            if attendance.role in (Role.ATTENDEE, Role.REPRESENTATIVE):
+                side = attendance.side
+                heading = f"Attending for {side}" if side else "Attending (side not stated)"
+                groups.setdefault(heading, []).append(attendance)
+        return list(groups.items())
+
+
+class Person(models.Model):
+    honorific = models.CharField(max_length=30, blank=True, help_text="Mr, Ms, Dr, Professor…")
+    name = models.CharField(max_length=200, unique=True, help_text="As the person is known.")
+    slug = models.SlugField(max_length=100, unique=True)
+
+    objects = AttendeeManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "people"
+
+    def __str__(self):
+        return f"{self.honorific} {self.name}".strip()
+
+    def get_absolute_url(self):
+        return reverse("meetings:person", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class Organization(models.Model):
+    name = models.CharField(max_length=300)
+    abbreviation = models.CharField(max_length=30, blank=True, help_text="CEDD, HSITPL…")
+    side = models.CharField(
+        max_length=12,
+        choices=Side.choices,
+        blank=True,
+        default="",
+        help_text="The government or jurisdiction the body belongs to.",
+    )
+    slug = models.SlugField(max_length=120, unique=True)
+
+    objects = AttendeeManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "organisation"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name", "side"], name="meetings_organization_unique_name_side"
+            ),
+        ]
+
+    def __str__(self):
+        side = f" ({self.side})" if self.side else ""
+        return f"{self.name}{side}"
+
+    def get_absolute_url(self):
+        return reverse("meetings:organisation", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+ROLE_ORDER = Case(
+    When(role=Role.CO_CHAIR, then=Value(0)),
+    When(role=Role.ATTENDEE, then=Value(1)),
+    When(role=Role.REPRESENTATIVE, then=Value(2)),
+    default=Value(3),
+)
+
+
+class AttendanceQuerySet(models.QuerySet):
+    def at_published_meetings(self):
+        """With their meetings, newest meeting first: a person's or organisation's record."""
+        return (
+            self.filter(meeting__in=Meeting.objects.published())
+            .select_related("meeting", "meeting__series", "person", "organisation")
+            .order_by(
+                F("meeting__date_start").desc(nulls_last=True),
+                F("meeting__number").desc(nulls_last=True),
+                "-meeting_id",
+                "position",
+            )
+        )
+
+
+class AttendanceManager(models.Manager.from_queryset(AttendanceQuerySet)):
+    def get_by_natural_key(self, meeting, person, organisation, role):
+        return self.get(
+            meeting__slug=meeting,
+            person__slug=person or None,
+            organisation__slug=organisation or None,
+            role=role,
+        )
+
+
+class Attendance(models.Model):
+    """A person and/or organisation at a meeting, in a role, holding a post at the time."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="attendances"
+    )
+    organisation = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, null=True, blank=True, related_name="attendances"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.ATTENDEE)
+    post = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The post held at the time, e.g. Secretary for Innovation, Technology and "
+        "Industry.",
+    )
+    side = models.CharField(max_length=12, choices=Side.choices, blank=True, default="")
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order of mention in the source."
+    )
+
+    objects = AttendanceManager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = [ROLE_ORDER, "side", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False) | Q(organisation__isnull=False),
+                name="meetings_attendance_person_or_organisation",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=Role.values), name="meetings_attendance_role_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "person", "organisation", "role"],
+                condition=Q(person__isnull=False, organisation__isnull=False),
+                name="meetings_attendance_unique_both",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "person", "role"],
+                condition=Q(organisation__isnull=True),
+                name="meetings_attendance_unique_person",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "organisation", "role"],
+                condition=Q(person__isnull=True),
+                name="meetings_attendance_unique_organisation",
+            ),
+        ]
+
+    def __str__(self):
+        who = self.person or self.organisation
+        return f"{who}, {self.get_role_display().lower()} at {self.meeting}"
+
+    def natural_key(self):
+        return (
+            self.meeting.slug,
+            self.person.slug if self.person else "",
+            self.organisation.slug if self.organisation else "",
+            self.role,
+        )
+
+    natural_key.dependencies = ["meetings.meeting", "meetings.person", "meetings.organization"]
+
+    def clean(self):
+        if self.person_id is None and self.organisation_id is None:
+            raise ValidationError("Choose a person, an organisation, or both.")
+
+
+class MeetingPhotoManager(models.Manager):
+    def get_by_natural_key(self, meeting, picture):
+        return self.get(meeting__slug=meeting, picture__slug=picture)
+
+
+class MeetingPhoto(models.Model):
+    """A picture in a meeting's gallery ("with photos"), in the order editors choose."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="photos")
+    picture = models.ForeignKey("pictures.Picture", on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    objects = MeetingPhotoManager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "picture"], name="meetings_meetingphoto_unique_picture"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.picture} at {self.meeting}"
+
+    def natural_key(self):
+        return (self.meeting.slug, self.picture.slug)
+
+    natural_key.dependencies = ["meetings.meeting", "pictures.picture"]

@@ -1,0 +1,584 @@
+"""Read HKSAR Government press releases about co-chaired cross-boundary meetings.
+
+Pure standard library, no Django. Rule number one: never invent. What can be read for certain
+is returned; what cannot is left empty and explained in ``review_notes``.
+
+Before reading, the text is normalised: non-breaking and other odd spaces become plain spaces,
+typographic quotes become ASCII quotes (’ -> ', “ ” -> "), and runs of whitespace collapse.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+ROLE_CO_CHAIR = "co-chair"
+ROLE_ATTENDEE = "attendee"
+ROLE_REPRESENTATIVE = "representative"
+ROLE_BRIEFER = "briefer"
+SIDE_HONG_KONG = "Hong Kong"
+SIDE_SHENZHEN = "Shenzhen"
+SIDE_GUANGDONG = "Guangdong"
+SIDE_MAINLAND = "Mainland"
+SIDE_UNKNOWN = ""
+MODE_IN_PERSON = "in_person"
+MODE_VIDEO = "video"
+MODE_UNKNOWN = ""
+
+
+class ParseError(ValueError):
+    """The one documented error: the text is not a readable meeting release."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+    def __str__(self) -> str:
+        return self.message if self.line is None else f"line {self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ParsedPerson:
+    honorific: str
+    name: str
+
+
+@dataclass(frozen=True)
+class ParsedOrganisation:
+    name: str
+    abbreviation: str = ""
+
+
+@dataclass(frozen=True)
+class ParsedAttendance:
+    role: str
+    side: str
+    post: str = ""
+    person: ParsedPerson | None = None
+    organisation: ParsedOrganisation | None = None
+
+
+@dataclass(frozen=True)
+class ParsedMeeting:
+    title: str
+    series: str
+    number: int | None
+    month: int | None
+    day: int | None
+    place: str
+    mode: str
+    summary: str
+    full_text: str
+    attendances: tuple[ParsedAttendance, ...]
+    review_notes: tuple[str, ...] = ()
+
+    @property
+    def needs_review(self) -> bool:
+        return bool(self.review_notes)
+
+
+# --- Text normalisation and document structure -------------------------------------------------
+
+_TRANSLATION = str.maketrans(
+    {
+        "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u3000": " ", "\t": " ",
+        "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+        "\u2010": "-", "\u2011": "-", "\u200b": None, "\ufeff": None,
+    }
+)  # fmt: skip
+_ASTERISKS_RE = re.compile(r"^\s*\*[\s*]*$")
+_TRAILER_RE = re.compile(
+    r"^\s*(?:(?:(?:Photo|Video)\s*)+|Ends(?:\s*/.*)?|Issued at HKT.*|NNNN)$", re.I
+)
+_TITLE_SUFFIX_RE = re.compile(
+    r"\s*\((?:with\s+)?(?:photos?|videos?)(?:\s*(?:/|&|and)\s*(?:photos?|videos?))*\)\s*$", re.I
+)
+_SENTENCE_SPLIT_RE = re.compile(
+    r"(?:(?<=[.!?])|(?<=[.!?][\"']))(?<!\bMr\.)(?<!\bMs\.)(?<!\bMrs\.)(?<!\bDr\.)(?<!\bProf\.)"
+    r"(?<!\bNo\.)\s+(?=[\"'(]?[A-Z0-9])"
+)
+_TIMELINE_RE = re.compile(
+    r"(?:^\S[^\n]*[.!?][\"']?[ \t]*\n){3}", re.M
+)  # 3 flush lines, 3 sentences
+_MEETING_WORD_RE = re.compile(r"\b(?:meeting|conference)s?\b", re.I)
+_MEETING_VERB_RE = re.compile(
+    r"\b(?:co-chair(?:ed|s|ing)?|chaired|held|holds?|convened|led|leads?|leading)\b", re.I
+)
+
+
+@dataclass(frozen=True)
+class _Document:
+    headline: str
+    paragraphs: tuple[tuple[int, str], ...]  # (1-based first line, normalised text)
+
+
+def _norm(text: str) -> str:
+    """Collapse all whitespace runs to single spaces."""
+    return " ".join(text.split())
+
+
+def _is_indented(line: str) -> bool:
+    return len(line) - len(line.lstrip(" ")) >= 2
+
+
+def _split_document(text: str) -> _Document:
+    """Find the headline and the body paragraphs; raise ParseError if there are none."""
+    lines = text.translate(_TRANSLATION).splitlines()
+    start = next(
+        (i for i, line in enumerate(lines) if line.strip() and not _ASTERISKS_RE.match(line)), None
+    )
+    if start is None:
+        raise ParseError("the text is empty" if not text.strip() else "no headline found", 1)
+    if _is_indented(lines[start]):
+        raise ParseError("no headline: the first line is an indented body paragraph", start + 1)
+    end = len(lines)
+    while end > start + 1 and (not lines[end - 1].strip() or _TRAILER_RE.match(lines[end - 1])):
+        end -= 1
+    paragraphs: list[tuple[int, str]] = []
+    first, current = 0, []
+    for number, line in enumerate(lines[start + 1 : end], start=start + 2):
+        blank = not line.strip() or _ASTERISKS_RE.match(line)
+        if current and (blank or _is_indented(line)):
+            paragraphs.append((first, _norm(" ".join(current))))
+            current = []
+        if not blank:
+            first = number if not current else first
+            current.append(line)
+    if current:
+        paragraphs.append((first, _norm(" ".join(current))))
+    if not paragraphs:
+        raise ParseError("the headline is not followed by any body text", start + 1)
+    return _Document(_norm(lines[start]), tuple(paragraphs))
+
+
+def _sentences(paragraph: str) -> list[str]:
+    return [s for s in _SENTENCE_SPLIT_RE.split(paragraph) if s]
+
+
+# --- Recognition ---------------------------------------------------------------------------------
+
+
+def looks_like_meeting_release(text: str) -> bool:
+    """Cheap check: a short headline and a lead that speak of a co-chaired/held/led meeting."""
+    if not isinstance(text, str):
+        return False
+    try:
+        doc = _split_document(text)
+    except ParseError:
+        return False
+    if len(doc.headline) > 250 or doc.headline.endswith(".") or _TIMELINE_RE.search(text):
+        return False
+    words = doc.headline + " " + _sentences(doc.paragraphs[0][1])[0]
+    return bool(_MEETING_WORD_RE.search(words) and _MEETING_VERB_RE.search(words))
+
+
+# --- Ordinals, dates, places ---------------------------------------------------------------------
+
+_UNITS = "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth"
+_TEENS = "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth"
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_ORDINAL_WORDS = {w: i + 1 for i, w in enumerate(f"{_UNITS} {_TEENS}".split())}
+_ORDINAL_WORDS |= {t[:-1] + "ieth": 20 + 10 * i for i, t in enumerate(_TENS)}
+_ORDINAL_WORDS |= {  # "twenty-first", "thirty second", ...
+    f"{t}{sep}{u}": 20 + 10 * i + j + 1
+    for i, t in enumerate(_TENS)
+    for j, u in enumerate(_UNITS.split()[:9])
+    for sep in "- "
+}
+_ORDINAL = r"(?i:\d{1,3}(?:st|nd|rd|th)|" + "|".join(sorted(_ORDINAL_WORDS, key=len)[::-1]) + r")\b"
+_MONTHS = "January February March April May June July August September October November December"
+_MONTH_NAMES = _MONTHS.split()
+_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_MONTH = r"(?P<month>" + "|".join(_MONTH_NAMES) + ")"
+_WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
+_DATE_RES = (
+    re.compile(
+        rf"\b(?:today|yesterday|tonight|this (?:morning|afternoon|evening))\s*\(\s*{_WEEKDAY}"
+        rf"{_MONTH}\s+(?P<day>\d{{1,2}})\s*\)"
+    ),
+    re.compile(rf"\bon\s+{_WEEKDAY}{_MONTH}\s+(?P<day>\d{{1,2}})\b"),
+    re.compile(rf"\bon\s+{_WEEKDAY}(?P<day>\d{{1,2}})\s+{_MONTH}\b"),
+)
+_PLACE_RE = re.compile(  # "in the Loop" is part of a series name, never a place
+    r"\b(?:in\s+(?!the\b)|at\s+(?:the\s+)?)"
+    r"(?P<place>[A-Z][\w'-]*(?:\s+(?:of\s+|and\s+)?[A-Z][\w'-]*)*)"
+)
+_VIDEO_RE = re.compile(r"\b(?:via|by|through)\s+video[- ]?(?:conferenc(?:e|ing)|link)\b", re.I)
+
+
+def _ordinal_value(word: str) -> int | None:
+    """11 from "11th", 9 from "ninth", 21 from "twenty-first"; None for "0th"."""
+    word = word.lower()
+    return (int(word[:-2]) or None) if word[:1].isdigit() else _ORDINAL_WORDS.get(word)
+
+
+def _read_date(text: str) -> tuple[int, int] | None:
+    """(month, day) of the earliest date phrase, or None; validates the day of the month."""
+    matches = [m for pattern in _DATE_RES if (m := pattern.search(text))]
+    if not matches:
+        return None
+    match = min(matches, key=lambda m: m.start())
+    month = _MONTH_NAMES.index(match["month"]) + 1
+    day = int(match["day"])
+    return (month, day) if 1 <= day <= _DAYS_IN_MONTH[month - 1] else None
+
+
+def _read_place(tail: str) -> str:
+    """The first "in X" / "at the X" before the clause ends; never "in the Loop" or a month."""
+    window = re.split(r"[,;]|\.(?:\s|$)", tail, maxsplit=1)[0]
+    for match in _PLACE_RE.finditer(window):
+        if match["place"].split()[0] not in _MONTH_NAMES:
+            return match["place"]
+    return ""
+
+
+# --- The meeting phrase in the lead ------------------------------------------------------------
+
+_SERIES_END = (
+    r"(?=\s+(?:in\s+(?!the\b)[A-Z]|at\s+[A-Z]|at\s+the\s+[A-Z]|today\b|yesterday\b|tonight\b|"
+    r"this\s+(?:morning|afternoon|evening)\b|on\s+[A-Z0-9]|via\b|by\s+video|through\s+video|"
+    r"held\b|was\b|were\b|which\b|where\b|that\b|to\s+[a-z])|\s*[,;(]|\.(?:\s|$)|$)"
+)
+_MEETING_PATTERNS = (
+    re.compile(
+        rf"\b(?:[Tt]he|its)\s+(?:(?P<ord>{_ORDINAL})\s+)?(?:plenary\s+)?meeting\s+of\s+(?:the\s+)?"
+        rf"(?P<series>[A-Z].*?){_SERIES_END}"
+    ),
+    re.compile(
+        rf"(?:^|,\s+)(?:[Tt]he\s+)?(?P<series>[A-Z][^,;.]*?)\s+(?:held|holds|convened)\s+its\s+"
+        rf"(?:(?P<ord>{_ORDINAL})\s+)?(?:plenary\s+)?meeting\b"
+    ),
+    re.compile(
+        rf"\b(?:co-chaired|chaired|attended|attend|to|at)\s+the\s+(?:(?P<ord>{_ORDINAL})\s+)?"
+        r"(?P<series>[A-Z][\w'/&-]*(?:\s+(?:[A-Z][\w'/&-]*|of|on|and|the|for))*?\s+"
+        r"(?:Meeting|Conference|Plenary|Forum)(?:\s+\d{4})?)\b"
+    ),
+)
+
+
+def _find_meeting(sentence: str) -> tuple[str, int | None, str] | None:
+    """(series, number, rest of the sentence) if the lead sentence names a meeting."""
+    for pattern in _MEETING_PATTERNS:
+        match = pattern.search(sentence)
+        if match:
+            series = _norm(match["series"]).rstrip(" .,")
+            number = _ordinal_value(match["ord"]) if match["ord"] else None
+            return series, number, sentence[match.end() :]
+    return None
+
+
+# --- People, posts and sides ---------------------------------------------------------------------
+
+_PERSON_RE = re.compile(
+    r"\b(?P<hon>Mrs|Mr|Ms|Miss|Dr|Professor|Prof|Ir|Sir)\b\.?\s+"
+    r"(?P<name>[A-Z][\w'-]*(?:\s+[A-Z][\w'-]*){0,4})"
+)
+_POST_CUT_RE = re.compile(r"\b(?:included|including|includes|with|were|was|by)\s+")
+_TITLE_RE = re.compile(
+    r"\b(?:(?:Acting|Deputy|Vice|Executive|Permanent|Under|Assistant|Principal|Political|Party|"
+    r"Senior)\s+)*(?:Chief Executive|Chief Secretary|Financial Secretary|Secretary|Vice-Mayor|"
+    r"Mayor|Vice-Governor|Governor|Director-General|Director|Commissioner|Chairman|Chairperson|"
+    r"Chairwoman|Chair|Head|Minister|President|Controller|Commander|Member|Chief|Deputy)\b"
+)
+_POST_SIDES = (  # checked in this order: "Director of ... Office of the State Council" is Mainland
+    (re.compile(r"\bShenzhen\b"), SIDE_SHENZHEN),
+    (re.compile(r"\bGuangdong\b"), SIDE_GUANGDONG),
+    (re.compile(r"\b(?:Ministry|Central|State Council|National)\b"), SIDE_MAINLAND),
+    (
+        re.compile(
+            r"^(?:Acting\s+)?(?:Chief Executive|Chief Secretary for Administration|Financial "
+            r"Secretary|(?:(?:Permanent|Under|Deputy)\s+)?Secretary for|Commissioner for|"
+            r"Government Chief)\b|\b(?:Hong Kong|HKSAR)\b"
+        ),
+        SIDE_HONG_KONG,
+    ),
+)
+_SIDE_MENTION_RE = re.compile(r"\b(Hong Kong|HKSAR|Shenzhen|Guangdong|Mainland|Central)\b")
+_SIDE_WORDS = {"HKSAR": SIDE_HONG_KONG, "Central": SIDE_MAINLAND}
+
+
+def _read_post(segment: str) -> str:
+    """The post written just before a name: "the <post>, " or "<post> "; "" if none."""
+    cuts = list(_POST_CUT_RE.finditer(segment))
+    segment = segment[cuts[-1].end() :] if cuts else segment
+    title = _TITLE_RE.search(segment)
+    post = segment[title.start() :].strip(" ,;") if title else ""
+    return post if len(post) <= 160 else ""
+
+
+def _read_persons(text: str) -> list[tuple[ParsedPerson, str]]:
+    """Every (person, post) in text, in order; the post is read from the text before the name."""
+    found, start = [], 0
+    for match in _PERSON_RE.finditer(text):
+        post = _read_post(text[start : match.start()])
+        found.append((ParsedPerson(match["hon"], match["name"]), post))
+        start = match.end()
+    return found
+
+
+def _side_of_post(post: str) -> str:
+    """Side told by a post (HKSAR releases: "Secretary for ..." is Hong Kong), else unknown."""
+    return next((side for pattern, side in _POST_SIDES if pattern.search(post)), SIDE_UNKNOWN)
+
+
+def _side_of_group(words: str) -> str:
+    """Side of a group such as "Other officials from the Hong Kong side"."""
+    side = re.search(r"\b(Hong Kong|Shenzhen|Guangdong|Mainland) side\b", words)
+    side = side or _SIDE_MENTION_RE.search(words)
+    return _SIDE_WORDS.get(side[1], side[1]) if side else SIDE_UNKNOWN
+
+
+# --- Organisations and lists ---------------------------------------------------------------------
+
+_ABBR = r"[A-Z][A-Z0-9&]*[A-Z0-9]"
+_ABBR_RE = re.compile(_ABBR)
+_ABBR_DEF_RE = re.compile(rf"\((?P<abbr>{_ABBR})\)")
+_INLINE_ABBR_RE = re.compile(rf"(?P<name>.+?)(?:'s)?\s*\((?P<abbr>{_ABBR})\)")
+_CONNECTORS = {"of", "and", "the", "for", "on", "in", "&", "de", "The"}
+_ORG_NOUNS = (
+    r"Department|Bureau|Office|Commission|Authority|Council|Government|Corporation|Limited|Ltd|"
+    r"Company|Committee|Agency|Centre|Center|Board|Administration|Institute|University|Group|"
+    r"Association|Secretariat|Ministry|Force|Police|Services?|District|Zone|Municipality|Province|"
+    r"Unit|Team|Society|Bank|Exchange|Academy|Court"
+)
+_ORG_WORD_RE = re.compile(rf"\b(?:{_ORG_NOUNS})\b")
+_ORG_END_RE = re.compile(rf"(?:\b(?:{_ORG_NOUNS})|\b{_ABBR}|\({_ABBR}\))$")
+_CONJ_RE = re.compile(r",?\s+(?:and|as well as)\s+|,\s+")
+_LEADING_WORDS_RE = re.compile(r"^(?:(?:and|as well as|the|The)\s+)+")
+_FINAL_DOT_RE = re.compile(r"(?<!\bLtd)(?<!\bCo)(?<!\bInc)\.$")
+_LIST_VERB_RE = re.compile(r"\s+(?:included|comprised|were)\s+")
+_ATTENDEE_WHO_RE = re.compile(
+    r"^(?:\w+\s+){0,3}?(?:officials|representatives|attendees|participants|members|attending)\b",
+    re.I,
+)
+_REPRESENTATIVES_RE = re.compile(r"\brepresentatives\s+(?:from|of)\s+")
+_BRIEF_BY_RE = re.compile(r"\bbriefed\s+by\s+(?P<items>.+?)\s+(?:on|about|regarding)\s")
+_BRIEF_FROM_RE = re.compile(
+    r"\bfrom\s+(?:the\s+)?(?P<org>[A-Z][^,;]*?)"
+    r"(?=\s*(?:[,;]|\.(?:\s|$)|$)|\s+as well as\b|\s+and\s+(?:the\s+)?[a-z])"
+)
+
+
+def _collect_abbreviations(text: str) -> dict[str, str]:
+    """Every "Full Name (ABBR)" definition: {"CEDD": "Civil Engineering and ... Department"}."""
+    found: dict[str, str] = {}
+    for match in _ABBR_DEF_RE.finditer(text):
+        words: list[str] = []
+        for i, word in enumerate(reversed(text[: match.start()].split()[-15:])):
+            if (i and word[-1] in ",;:.()\"'") or not (word[0].isupper() or word in _CONNECTORS):
+                break
+            words.insert(0, word)
+        while words and words[0] in _CONNECTORS:
+            words.pop(0)
+        while words and words[-1] in _CONNECTORS:
+            words.pop()
+        name = re.sub(r"'s$", "", " ".join(words))
+        abbr = match["abbr"]
+        if len(words) >= 2 and name[0] == abbr[0] and abbr not in found:
+            found[abbr] = name
+    return found
+
+
+def _split_items(text: str, commas: bool) -> list[str]:
+    """Split a list on "and"/"as well as" (and on commas if asked) only between whole names."""
+    items, start = [], 0
+    for match in _CONJ_RE.finditer(text):
+        word = match.group().strip(" ,")
+        if not word and not commas:
+            continue
+        left, right = text[start : match.start()], text[match.end() :]
+        org_left = _ORG_END_RE.search(left) and right[:1].isupper()
+        if word == "as well as" or right.startswith("the ") or org_left:
+            items.append(left)
+            start = match.end()
+    items.append(text[start:])
+    return items
+
+
+def _split_list(text: str) -> list[str]:
+    """Items of an organisation list; ";" separates items, the last one may hold "and"."""
+    text = text.strip().rstrip(";,").strip()
+    if ";" in text:
+        *parts, last = text.split(";")
+        raw = parts + _split_items(last.strip(), commas=False)
+    else:
+        raw = _split_items(text, commas=True)
+    return [item for item in map(_clean_item, raw) if item]
+
+
+def _clean_item(item: str) -> str:
+    """Strip list glue: leading "and"/"as well as"/"the", trailing punctuation."""
+    item = _LEADING_WORDS_RE.sub("", item.strip()).strip(" ,;")
+    return _FINAL_DOT_RE.sub("", item).strip(" ,;")
+
+
+def _resolve(item: str, abbrs: dict[str, str], notes: list[str]) -> ParsedOrganisation | None:
+    """The organisation an item names, with full name and abbreviation where the text gives them."""
+    if not item[:1].isupper() or len(item) > 150:
+        notes.append(f"Could not read an organisation from {item[:80]!r}.")
+        return None
+    inline = _INLINE_ABBR_RE.fullmatch(item)
+    if inline:
+        return ParsedOrganisation(inline["name"].strip(), inline["abbr"])
+    if _ABBR_RE.fullmatch(item):
+        if item not in abbrs:
+            notes.append(f"The abbreviation {item} is not defined in the release.")
+        return ParsedOrganisation(abbrs.get(item, item), item)
+    reverse = {name: abbr for abbr, name in abbrs.items()}
+    return ParsedOrganisation(item, reverse.get(item, ""))
+
+
+# --- Attendance sections -------------------------------------------------------------------------
+
+
+def _read_attendee_sentence(
+    sentence: str, abbrs: dict[str, str], notes: list[str]
+) -> list[ParsedAttendance] | None:
+    """Attendees and representatives from "Officials from X included ..."; None if not a list."""
+    verb = _LIST_VERB_RE.search(sentence)
+    if not verb or not _ATTENDEE_WHO_RE.match(sentence[: verb.start()]):
+        return None
+    who, items = sentence[: verb.start()], sentence[verb.end() :].strip()
+    side = _side_of_group(who)
+    reps = _REPRESENTATIVES_RE.search(items)
+    person_text, org_text = (items[: reps.start()], items[reps.end() :]) if reps else (items, "")
+    persons = _read_persons(person_text)
+    if not reps and not persons:
+        org_text = items
+    orgs = _split_list(org_text)
+    if not items.endswith((".", "!", "?")):
+        dropped = orgs.pop() if orgs else persons.pop()[0].name if persons else ""
+        notes.append(f"The list {who!r} appears cut off; the last item {dropped!r} was not read.")
+    if side == SIDE_UNKNOWN and orgs:
+        notes.append(f"Could not tell which side the representatives in {who!r} belong to.")
+    result = []
+    for person, post in persons:
+        person_side = side or _side_of_post(post)
+        if not person_side:
+            notes.append(f"Could not tell the side of {person.honorific} {person.name}.")
+        result.append(ParsedAttendance(ROLE_ATTENDEE, person_side, post, person=person))
+    for item in orgs:
+        organisation = _resolve(item, abbrs, notes)
+        if organisation:
+            result.append(ParsedAttendance(ROLE_REPRESENTATIVE, side, organisation=organisation))
+    return result
+
+
+def _read_briefers(sentence: str, abbrs: dict[str, str], notes: list[str]) -> list[str]:
+    """Organisation items that briefed the meeting ("briefed by X on", "briefed on ... from X")."""
+    if not re.search(r"\bbriefed\b", sentence):
+        return []
+    by_form = _BRIEF_BY_RE.search(sentence)
+    items = _split_list(by_form["items"]) if by_form else []
+    for match in _BRIEF_FROM_RE.finditer(sentence):
+        org = match["org"].strip()
+        if _ORG_WORD_RE.search(org) or _ABBR_RE.fullmatch(org) or _ABBR_DEF_RE.search(org):
+            items.append(org)
+    return items
+
+
+# --- Assembling the result -----------------------------------------------------------------------
+
+
+def parse_meeting_release(text: str) -> ParsedMeeting:
+    """Read a meeting release; ParseError (with .line) if it is not one. Never invents."""
+    if not isinstance(text, str):
+        raise TypeError(f"expected str, got {type(text).__name__}")
+    try:
+        return _parse(text)
+    except ParseError:
+        raise
+    except Exception as exc:  # the contract: ParseError is the only error for any string
+        raise ParseError(f"internal error while reading the release: {exc!r}") from exc
+
+
+def _parse(text: str) -> ParsedMeeting:
+    doc = _split_document(text)
+    lead_line, lead = doc.paragraphs[0]
+    sentences = _sentences(lead)
+    meeting = _find_meeting(sentences[0])
+    if meeting is None:
+        raise ParseError("the lead sentence does not name a meeting", lead_line)
+    series, number, tail = meeting
+    notes: list[str] = []
+    title = _TITLE_SUFFIX_RE.sub("", doc.headline)
+    if not title:
+        notes.append("The headline is empty once its photo/video suffix is removed.")
+    if number is None:
+        notes.append("The lead paragraph states no meeting number.")
+    full_text = "\n\n".join(p for _, p in doc.paragraphs)
+    abbrs = _collect_abbreviations(full_text)
+    date = _read_date(lead)
+    if date is None:
+        notes.append("No valid meeting date (month and day) was found in the lead paragraph.")
+    place = _read_place(tail)
+    mode = MODE_VIDEO if _VIDEO_RE.search(lead) else MODE_IN_PERSON if place else MODE_UNKNOWN
+    if mode == MODE_UNKNOWN:
+        notes.append("The lead paragraph states neither a place nor a video conference.")
+    attendances = _co_chairs(sentences, notes) + _others(doc, abbrs, notes)
+    return ParsedMeeting(
+        title=title,
+        series=series,
+        number=number,
+        month=date[0] if date else None,
+        day=date[1] if date else None,
+        place=place,
+        mode=mode,
+        summary=lead,
+        full_text=full_text,
+        attendances=_unique(attendances),
+        review_notes=tuple(dict.fromkeys(notes)),
+    )
+
+
+def _co_chairs(sentences: list[str], notes: list[str]) -> list[ParsedAttendance]:
+    """The people named in the lead sentence (and any later lead sentence about co-chairing)."""
+    chosen = sentences[:1] + [
+        s for s in sentences[1:] if re.search(r"co-chair|chaired by|delegation", s, re.I)
+    ]
+    result = []
+    for person, post in (found for s in chosen for found in _read_persons(s)):
+        side = _side_of_post(post)
+        if not side:
+            notes.append(f"Could not tell the side of co-chair {person.honorific} {person.name}.")
+        result.append(ParsedAttendance(ROLE_CO_CHAIR, side, post, person=person))
+    if len(result) < 2:
+        notes.append(f"Expected two co-chairs in the lead paragraph, found {len(result)}.")
+    return result
+
+
+def _others(doc: _Document, abbrs: dict[str, str], notes: list[str]) -> list[ParsedAttendance]:
+    """Attendees and representatives in text order, then briefers."""
+    listed: list[ParsedAttendance] = []
+    briefer_items: list[str] = []
+    found_list = False
+    for _, paragraph in doc.paragraphs[1:]:
+        for sentence in _sentences(paragraph):
+            attendees = _read_attendee_sentence(sentence, abbrs, notes)
+            found_list = found_list or attendees is not None
+            listed += attendees or []
+            briefer_items += _read_briefers(sentence, abbrs, notes)
+    if not found_list:
+        notes.append("No attendee list was found; only the co-chairs were read.")
+    sides: dict[str, str] = {}
+    for attendance in listed:
+        if attendance.organisation:
+            sides.setdefault(attendance.organisation.name, attendance.side)
+    briefers = []
+    for item in filter(None, map(_clean_item, briefer_items)):
+        organisation = _resolve(item, abbrs, notes)
+        if organisation:
+            side = sides.get(organisation.name, SIDE_UNKNOWN)
+            briefers.append(ParsedAttendance(ROLE_BRIEFER, side, organisation=organisation))
+    return listed + briefers
+
+
+def _unique(attendances: list[ParsedAttendance]) -> tuple[ParsedAttendance, ...]:
+    """Keep the first attendance for each (role, person, organisation, side): a body of the
+    same name on each side (a Security Bureau in Hong Kong and in Shenzhen) is two bodies."""
+    seen: dict[tuple, ParsedAttendance] = {}
+    for attendance in attendances:
+        key = (attendance.role, attendance.person, attendance.organisation, attendance.side)
+        seen.setdefault(key, attendance)
+    return tuple(seen.values())

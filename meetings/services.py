@@ -1,0 +1,162 @@
+"""Writes for meetings: importing a government press release about a meeting."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from hsitp_site.dating import FuzzyDate
+from hsitp_site.importing import ImportReport, SeedDocument, SeedError
+from hsitp_site.models import PublicationState
+from hsitp_site.text import fingerprint, unique_slug
+from meetings.models import Attendance, Meeting, MeetingSeries, Organization, Person
+from meetings.parsing import ParsedMeeting, ParsedOrganisation, ParsedPerson, ParseError
+from meetings.parsing import parse_meeting_release as parse
+
+
+def meeting_date(parsed: ParsedMeeting, published_on: dt.date | None) -> tuple[FuzzyDate, list]:
+    """The day from the release, its year from the publication date; never a guessed year."""
+    if not (parsed.month and parsed.day):
+        return FuzzyDate.unknown(), []
+    stated = f"{dt.date(2000, parsed.month, 1):%B} {parsed.day}"
+    if published_on is None:
+        note = f"The release says {stated} but its publication date (and so the year) is unknown."
+        return FuzzyDate.unknown(), [note]
+    year = published_on.year
+    try:
+        day = dt.date(year, parsed.month, parsed.day)
+        if day > published_on:  # a release reports a meeting already held: late December
+            day = dt.date(year - 1, parsed.month, parsed.day)
+    except ValueError:
+        return FuzzyDate.unknown(), [f"{stated} is not a real date in {year}."]
+    return FuzzyDate.day(day), []
+
+
+class _Directory:
+    """People and organisations already known, reused rather than duplicated."""
+
+    def __init__(self):
+        self.people = {p.name.casefold(): p for p in Person.objects.all()}
+        self.organisations = list(Organization.objects.all())
+        self.person_slugs = {p.slug for p in self.people.values()}
+        self.organisation_slugs = {o.slug for o in self.organisations}
+
+    def person(self, parsed: ParsedPerson) -> Person:
+        key = parsed.name.casefold()
+        if key not in self.people:
+            slug = unique_slug(parsed.name, self.person_slugs, fallback="person")
+            person = Person(honorific=parsed.honorific, name=parsed.name, slug=slug)
+            person.full_clean(validate_unique=False, validate_constraints=False)
+            person.save()
+            self.people[key] = person
+        return self.people[key]
+
+    def organisation(self, parsed: ParsedOrganisation, side: str) -> Organization:
+        same_name = [o for o in self.organisations if o.name.casefold() == parsed.name.casefold()]
+        exact = [o for o in same_name if o.side == side]
+        if exact:
+            return exact[0]
+        if len(same_name) == 1 and not (side and same_name[0].side):
+            # The one body of that name, when this release or an earlier one left out its side.
+            return same_name[0]
+        label = f"{parsed.name} {side}" if same_name else parsed.name
+        organisation = Organization(
+            name=parsed.name,
+            abbreviation=parsed.abbreviation,
+            side=side,
+            slug=unique_slug(label, self.organisation_slugs, length=80, fallback="organisation"),
+        )
+        organisation.full_clean(validate_unique=False, validate_constraints=False)
+        organisation.save()
+        self.organisations.append(organisation)
+        return organisation
+
+
+def _existing(parsed: ParsedMeeting, document: SeedDocument, series, text_fingerprint):
+    if series is not None and parsed.number is not None:
+        found = Meeting.objects.filter(series=series, number=parsed.number).first()
+        if found:
+            return found
+    return Meeting.objects.filter(source_fingerprint=text_fingerprint).first()
+
+
+def import_meeting_release(document: SeedDocument, report: ImportReport, *, publish=False):
+    """One meeting (with its series, people, organisations and attendances) per release."""
+    try:
+        parsed = parse(document.text)
+    except ParseError as error:
+        raise SeedError(document.path, error.message, error.line) from None
+    text_fingerprint = fingerprint(document.text)
+    where = str(document.path)
+    series = None
+    if parsed.series:
+        series = MeetingSeries.objects.filter(name=parsed.series).first()
+    existing = _existing(parsed, document, series, text_fingerprint)
+    if existing is not None:
+        if existing.source_fingerprint == text_fingerprint:
+            report.record("unchanged", f"{where} {existing.title!r}")
+        else:
+            report.conflict(
+                f"{where}: this release describes meeting {existing.slug!r}, which is already "
+                "recorded from a different text; the recorded version is kept. Compare the "
+                "two and update it by hand."
+            )
+        return
+
+    if parsed.series and series is None:
+        taken = set(MeetingSeries.objects.values_list("slug", flat=True))
+        series = MeetingSeries.objects.create(
+            name=parsed.series, slug=unique_slug(parsed.series, taken, length=80)
+        )
+    date, date_notes = meeting_date(parsed, document.published_on)
+    notes = [*parsed.review_notes, *date_notes]
+    meeting = Meeting(
+        series=series,
+        number=parsed.number,
+        title=parsed.title,
+        slug=unique_slug(
+            parsed.title, set(Meeting.objects.values_list("slug", flat=True)), length=80
+        ),
+        place=parsed.place,
+        mode=parsed.mode,
+        stated_month=parsed.month,
+        stated_day=parsed.day,
+        summary=parsed.summary,
+        full_text=parsed.full_text,
+        source_document=document.name,
+        source_fingerprint=text_fingerprint,
+        source_text=document.text,
+        source_url=document.url,
+        source_published_on=document.published_on,
+        needs_review=bool(notes),
+        review_note=" ".join(notes),
+    )
+    meeting.fuzzy_date = date
+    if publish:
+        meeting.state, meeting.published_at = PublicationState.PUBLISHED, timezone.now()
+    meeting.full_clean(validate_unique=False, validate_constraints=False)
+    meeting.save()
+
+    directory = _Directory()
+    attendances = []
+    for position, item in enumerate(parsed.attendances):
+        attendance = Attendance(
+            meeting=meeting,
+            person=directory.person(item.person) if item.person else None,
+            organisation=(
+                directory.organisation(item.organisation, item.side) if item.organisation else None
+            ),
+            role=item.role,
+            post=item.post,
+            side=item.side,
+            position=position,
+        )
+        attendance.full_clean(validate_unique=False, validate_constraints=False)
+        attendances.append(attendance)
+    Attendance.objects.bulk_create(attendances)
+    report.record(
+        "created",
+        f"{where} {meeting.title!r} with {len(attendances)} attendance(s)",
+        needs_review=meeting.needs_review,
+    )

@@ -1,0 +1,131 @@
+from django.http import HttpResponse
+from django.views.generic import DetailView, View
+from django_filters.views import FilterView
+
+from hsitp_site.api import filtered_list_response
+from hsitp_site.views import PreviewMixin, PublicQuerysetMixin
+from meetings.calendar import meetings_calendar
+from meetings.filters import MeetingFilter
+from meetings.models import Attendance, Meeting, Organization, Person
+
+
+class PublishedMeetingMixin(PublicQuerysetMixin):
+    """Every public view of meetings starts here: published ones only."""
+
+    model = Meeting
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("series")
+
+
+class MeetingListView(PublishedMeetingMixin, FilterView):
+    filterset_class = MeetingFilter
+    template_name = "meetings/meeting_list.html"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return super().get_queryset().newest_first()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["is_filtered"] = any(v for k, v in self.request.GET.items() if k != "page")
+        return context
+
+
+class MeetingDetailView(PreviewMixin, PublishedMeetingMixin, DetailView):
+    template_name = "meetings/meeting_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().with_attendances().with_photos()
+
+
+class AttendanceHistoryView(DetailView):
+    """A person's or an organisation's page: the published meetings attended, newest first.
+
+    Only people and organisations who attended a published meeting have a page.
+    """
+
+    def get_queryset(self):
+        return self.model.objects.public()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["attendances"] = Attendance.objects.filter(
+            **{self.attendance_field: self.object}
+        ).at_published_meetings()
+        return context
+
+
+class PersonDetailView(AttendanceHistoryView):
+    model = Person
+    attendance_field = "person"
+    template_name = "meetings/person_detail.html"
+
+
+class OrganisationDetailView(AttendanceHistoryView):
+    model = Organization
+    attendance_field = "organisation"
+    template_name = "meetings/organisation_detail.html"
+    context_object_name = "organisation"
+
+
+def _person_json(person, request):
+    if person is None:
+        return None
+    url = request.build_absolute_uri(person.get_absolute_url())
+    return {"name": person.name, "honorific": person.honorific, "url": url}
+
+
+def _organisation_json(organisation, request):
+    if organisation is None:
+        return None
+    url = request.build_absolute_uri(organisation.get_absolute_url())
+    return {"name": organisation.name, "abbreviation": organisation.abbreviation, "url": url}
+
+
+def meeting_json(meeting: Meeting, request) -> dict:
+    return {
+        "title": meeting.title,
+        "slug": meeting.slug,
+        "url": request.build_absolute_uri(meeting.get_absolute_url()),
+        "series": meeting.series.name if meeting.series else None,
+        "number": meeting.number,
+        "date": meeting.date_edtf,
+        "date_precision": meeting.date_precision,
+        "date_display": meeting.date_display,
+        "place": meeting.place,
+        "mode": meeting.mode,
+        "attendees": [
+            {
+                "person": _person_json(a.person, request),
+                "organisation": _organisation_json(a.organisation, request),
+                "post": a.post,
+                "role": a.role,
+                "side": a.side,
+            }
+            for a in meeting.attendances.all()
+        ],
+    }
+
+
+class MeetingListAPI(PublishedMeetingMixin, View):
+    """GET /api/meetings/: published meetings with attendees, newest first, paginated."""
+
+    page_size = 50
+
+    def get(self, request):
+        queryset = self.get_queryset().with_attendances().newest_first()
+        filterset = MeetingFilter(request.GET, queryset=queryset, request=request)
+        return filtered_list_response(request, filterset, meeting_json, self.page_size)
+
+
+class MeetingCalendarView(PublishedMeetingMixin, View):
+    """GET /meetings.ics: published, dated meetings as an iCalendar feed (RFC 5545)."""
+
+    def get(self, request):
+        meetings = self.get_queryset().filter(date_start__isnull=False).newest_first()
+        response = HttpResponse(
+            meetings_calendar(meetings, request), content_type="text/calendar; charset=utf-8"
+        )
+        response["Content-Disposition"] = 'inline; filename="meetings.ics"'
+        return response

@@ -1,0 +1,102 @@
+from django.contrib import admin, messages
+from django.utils.html import format_html
+
+from hsitp_site.admin import PublishableAdmin, StatusListFilter, YearListFilter
+from milestones.models import MergedParagraph, Milestone
+from milestones.services import merge_milestones
+from pictures.admin import thumbnail_html
+
+
+class MergedParagraphInline(admin.TabularInline):
+    model = MergedParagraph
+    extra = 0
+    can_delete = False
+    fields = ["source_document", "source_paragraph", "source_text"]
+    readonly_fields = fields
+    verbose_name_plural = "paragraphs merged into this milestone"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(PublishableAdmin):
+    list_display = [
+        "thumbnail",
+        "title",
+        "date_display",
+        "date_precision",
+        "status",
+        "needs_review",
+        "published_at",
+    ]
+    list_display_links = ["title"]
+    actions = [*PublishableAdmin.actions, "merge_selected"]
+    inlines = [MergedParagraphInline]
+    list_filter = [
+        StatusListFilter,
+        "date_precision",
+        YearListFilter,
+        "needs_review",
+        "source_document",
+    ]
+    search_fields = ["title", "body", "slug"]
+    date_hierarchy = "date_start"
+    prepopulated_fields = {"slug": ["title"]}
+    list_per_page = 50
+    autocomplete_fields = ["lead_image"]
+    list_select_related = ["lead_image"]
+    readonly_fields = [
+        "source_original",
+        "source_document",
+        "source_paragraph",
+        "source_fingerprint",
+        "created_at",
+        "updated_at",
+    ]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "body", "lead_image"]}),
+        (
+            "Date",
+            {
+                "fields": [("date_precision", "date_start", "date_end")],
+                "description": "Day: the date. Month or year: any day inside it. Range: the "
+                "earliest and the latest possible dates. Unknown: leave the dates empty.",
+            },
+        ),
+        ("Publication", {"fields": ["state", "published_at", "needs_review", "review_note"]}),
+        (
+            "Source",
+            {
+                "fields": ["source_original", ("source_document", "source_paragraph")],
+                "description": "As the importer read it; for comparison while editing.",
+            },
+        ),
+        (
+            "Advanced",
+            {"classes": ["collapse"], "fields": ["source_fingerprint", "created_at", "updated_at"]},
+        ),
+    ]
+
+    @admin.action(description="Merge selected into the earliest one", permissions=["change"])
+    def merge_selected(self, request, queryset):
+        try:
+            target = merge_milestones(list(queryset))
+        except ValueError as error:
+            self.message_user(request, str(error), messages.ERROR)
+            return
+        self.message_user(
+            request,
+            f"Merged into “{target.title}”; every source paragraph is kept as provenance.",
+            messages.SUCCESS,
+        )
+
+    @admin.display(description="Picture")
+    def thumbnail(self, obj):
+        return thumbnail_html(obj.lead_image, box=48)
+
+    @admin.display(description="Original paragraph")
+    def source_original(self, obj):
+        if not obj.source_text:
+            return "Written by an editor (no seed document)."
+        return format_html('<blockquote class="source-text">{}</blockquote>', obj.source_text)

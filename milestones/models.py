@@ -1,0 +1,162 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from hsitp_site.models import (
+    DatedModel,
+    PublishableModel,
+    PublishableQuerySet,
+    SourcedModel,
+    merge_constraints,
+)
+
+UNDATED_SORT = "9999-12-31"
+
+
+class MilestoneQuerySet(PublishableQuerySet):
+    def chronological(self):
+        return self.order_by("sort_key")
+
+    def latest_dated(self):
+        """Dated milestones, most recent first (undated ones have no place in 'latest')."""
+        return self.filter(date_start__isnull=False).order_by("-sort_key")
+
+    def in_year(self, year: int):
+        return self.filter(date_start__year=year)
+
+    def years(self) -> list[int]:
+        """The years that have milestones, oldest first (one query)."""
+        return [day.year for day in self.dates("date_start", "year")]
+
+    def needing_review(self):
+        return self.filter(needs_review=True)
+
+
+class MilestoneManager(models.Manager.from_queryset(MilestoneQuerySet)):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class Milestone(DatedModel, PublishableModel, SourcedModel):
+    """One event in the park's history, as published on the timeline."""
+
+    title = models.CharField(
+        max_length=200,
+        help_text="A short headline for the timeline. The importer drafts one from the "
+        "first sentence; please improve it.",
+    )
+    slug = models.SlugField(
+        max_length=100,
+        unique=True,
+        help_text="The milestone's web address. Change it only before publishing.",
+    )
+    body = models.TextField(help_text="The milestone as readers will see it.")
+    lead_image = models.ForeignKey(
+        "pictures.Picture",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Optional picture shown with the milestone on the timeline and its page.",
+    )
+    source_paragraph = models.PositiveIntegerField(
+        "source paragraph",
+        null=True,
+        blank=True,
+        help_text="Number of the paragraph in the source document (1 is the first).",
+    )
+    sort_key = models.CharField(
+        max_length=140,
+        editable=False,
+        db_index=True,
+        help_text="Derived: date, then source order, then slug.",
+    )
+
+    objects = MilestoneManager()
+    history = HistoricalRecords(excluded_fields=["sort_key"])
+
+    class Meta:
+        ordering = ["sort_key"]
+        permissions = [("publish_milestone", "Can publish, schedule and unpublish milestones")]
+        constraints = [
+            *merge_constraints(DatedModel, PublishableModel),
+            models.UniqueConstraint(
+                fields=["source_document", "source_paragraph"],
+                condition=~Q(source_document=""),
+                name="milestones_milestone_unique_source_paragraph",
+            ),
+        ]
+        indexes = [models.Index(fields=["state", "published_at"])]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.derive_fields()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("milestones:detail", kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        self.clean_date()
+        self.clean_publication()
+
+    def derive_fields(self) -> None:
+        """Fields derived from this row alone (also called before bulk_create)."""
+        self.normalise_date()
+        self.sort_key = self.compute_sort_key()
+
+    def compute_sort_key(self) -> str:
+        day = self.date_start.isoformat() if self.date_start else UNDATED_SORT
+        position = self.source_paragraph if self.source_paragraph is not None else 999999
+        return f"{day}:{position:06d}:{self.slug}"
+
+    @property
+    def year(self) -> int | None:
+        return self.date_start.year if self.date_start else None
+
+
+class MergedParagraphManager(models.Manager):
+    def get_by_natural_key(self, source_document, source_paragraph):
+        return self.get(source_document=source_document, source_paragraph=source_paragraph)
+
+
+class MergedParagraph(models.Model):
+    """Provenance of a source paragraph merged into another milestone by an editor.
+
+    The importer treats these paragraphs as known, so a re-import does not bring a merged
+    paragraph back as a new milestone.
+    """
+
+    milestone = models.ForeignKey(
+        Milestone, on_delete=models.CASCADE, related_name="merged_paragraphs"
+    )
+    source_document = models.CharField("source document", max_length=200)
+    source_paragraph = models.PositiveIntegerField("source paragraph", null=True, blank=True)
+    source_fingerprint = models.CharField("fingerprint", max_length=64, db_index=True)
+    source_text = models.TextField("original text", blank=True)
+    merged_at = models.DateTimeField(auto_now_add=True)
+
+    objects = MergedParagraphManager()
+
+    class Meta:
+        ordering = ["source_document", "source_paragraph"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_document", "source_paragraph"],
+                name="milestones_mergedparagraph_unique_source_paragraph",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.source_document}, paragraph {self.source_paragraph}"
+
+    def natural_key(self):
+        return (self.source_document, self.source_paragraph)
+
+    natural_key.dependencies = ["milestones.milestone"]

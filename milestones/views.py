@@ -1,0 +1,76 @@
+from django.views.generic import DetailView, View
+from django_filters.views import FilterView
+
+from hsitp_site.api import filtered_list_response
+from hsitp_site.views import PreviewMixin, PublicQuerysetMixin
+from milestones.filters import MilestoneFilter
+from milestones.models import Milestone
+
+
+class PublishedMilestoneMixin(PublicQuerysetMixin):
+    """Every public view of milestones starts here: published ones only."""
+
+    model = Milestone
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("lead_image")
+
+
+class TimelineView(PublishedMilestoneMixin, FilterView):
+    filterset_class = MilestoneFilter
+    template_name = "milestones/timeline.html"
+    paginate_by = 100
+
+    def get_queryset(self):
+        return super().get_queryset().chronological()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        years_on_page = {m.year for m in context["object_list"]}
+        # Years on this page are anchors; the others open that year's milestones.
+        context["year_index"] = [
+            {"year": year, "url": f"#y{year}" if year in years_on_page else f"?year={year}"}
+            for year in Milestone.objects.published().years()
+        ]
+        context["is_filtered"] = any(
+            value for key, value in self.request.GET.items() if key != "page"
+        )
+        return context
+
+
+class MilestoneDetailView(PreviewMixin, PublishedMilestoneMixin, DetailView):
+    template_name = "milestones/detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        published = Milestone.objects.published().only("title", "slug", "sort_key")
+        key = self.object.sort_key
+        context["previous"] = published.filter(sort_key__lt=key).order_by("-sort_key").first()
+        context["next"] = published.filter(sort_key__gt=key).order_by("sort_key").first()
+        return context
+
+
+def milestone_json(milestone: Milestone, request) -> dict:
+    return {
+        "title": milestone.title,
+        "slug": milestone.slug,
+        "url": request.build_absolute_uri(milestone.get_absolute_url()),
+        "date": milestone.date_edtf,
+        "date_precision": milestone.date_precision,
+        "date_display": milestone.date_display,
+        "body": milestone.body,
+        "source": {
+            "document": milestone.source_document or None,
+            "paragraph": milestone.source_paragraph,
+        },
+    }
+
+
+class MilestoneListAPI(PublishedMilestoneMixin, View):
+    """GET /api/milestones/: published milestones, oldest first, paginated."""
+
+    page_size = 100
+
+    def get(self, request):
+        filterset = MilestoneFilter(request.GET, queryset=self.visible().chronological())
+        return filtered_list_response(request, filterset, milestone_json, self.page_size)

@@ -1,0 +1,195 @@
+"""Small factories: each makes one valid record with sensible defaults; override what matters."""
+
+import datetime as dt
+import itertools
+
+from django.utils import timezone
+
+from hsitp_site.dating import FuzzyDate
+from hsitp_site.models import PublicationState
+from meetings.models import Attendance, Meeting, MeetingSeries, Organization, Person, Role, Side
+from milestones.models import Milestone
+
+_sequence = itertools.count(1)
+
+
+def _n() -> int:
+    return next(_sequence)
+
+
+def _publication(published: bool, published_at=None) -> dict:
+    if not published:
+        return {"state": PublicationState.DRAFT, "published_at": published_at}
+    return {
+        "state": PublicationState.PUBLISHED,
+        "published_at": published_at or timezone.now() - dt.timedelta(hours=1),
+    }
+
+
+def make_milestone(*, published=True, date=None, published_at=None, **fields) -> Milestone:
+    n = _n()
+    milestone = Milestone(
+        title=fields.pop("title", f"Milestone number {n}"),
+        slug=fields.pop("slug", f"milestone-{n}"),
+        body=fields.pop("body", f"What happened in milestone {n}."),
+        **_publication(published, published_at),
+        **fields,
+    )
+    milestone.fuzzy_date = date or FuzzyDate.day(dt.date(2021, 1, 1) + dt.timedelta(days=n))
+    milestone.full_clean()
+    milestone.save()
+    return milestone
+
+
+def make_series(**fields) -> MeetingSeries:
+    n = _n()
+    return MeetingSeries.objects.create(
+        name=fields.pop("name", f"Joint Task Force {n}"), slug=fields.pop("slug", f"jtf-{n}")
+    )
+
+
+def make_meeting(*, published=True, date=None, published_at=None, **fields) -> Meeting:
+    n = _n()
+    meeting = Meeting(
+        series=fields.pop("series", None) or make_series(),
+        number=fields.pop("number", n),
+        title=fields.pop("title", f"Meeting number {n}"),
+        slug=fields.pop("slug", f"meeting-{n}"),
+        place=fields.pop("place", "Shenzhen"),
+        mode=fields.pop("mode", "in_person"),
+        summary=fields.pop("summary", f"Summary of meeting {n}."),
+        **_publication(published, published_at),
+        **fields,
+    )
+    meeting.fuzzy_date = date or FuzzyDate.day(dt.date(2024, 1, 1) + dt.timedelta(days=n))
+    meeting.full_clean()
+    meeting.save()
+    return meeting
+
+
+def make_person(**fields) -> Person:
+    n = _n()
+    return Person.objects.create(
+        honorific=fields.pop("honorific", "Ms"),
+        name=fields.pop("name", f"Person {n}"),
+        slug=fields.pop("slug", f"person-{n}"),
+        **fields,
+    )
+
+
+def make_organisation(**fields) -> Organization:
+    n = _n()
+    return Organization.objects.create(
+        name=fields.pop("name", f"Bureau {n}"),
+        slug=fields.pop("slug", f"bureau-{n}"),
+        side=fields.pop("side", Side.HONG_KONG),
+        **fields,
+    )
+
+
+def make_attendance(meeting, *, person=None, organisation=None, **fields) -> Attendance:
+    return Attendance.objects.create(
+        meeting=meeting,
+        person=person,
+        organisation=organisation,
+        role=fields.pop("role", Role.ATTENDEE),
+        side=fields.pop("side", Side.HONG_KONG),
+        **fields,
+    )
+
+
+def make_attended_meeting(
+    *, people=2, organisations=2, series=None, **fields
+) -> tuple[Meeting, list[Attendance]]:
+    """A meeting with two co-chairs, `people` attendees, `organisations` representatives
+    (alternating Hong Kong and Shenzhen) and one briefer; every person and body is new."""
+    meeting = make_meeting(series=series, **fields)
+    attendances = [
+        make_attendance(
+            meeting,
+            person=make_person(honorific="Professor"),
+            role=Role.CO_CHAIR,
+            post="Secretary for Innovation, Technology and Industry",
+            side=Side.HONG_KONG,
+        ),
+        make_attendance(
+            meeting,
+            person=make_person(honorific="Mr"),
+            role=Role.CO_CHAIR,
+            post="Vice Mayor of the Shenzhen Municipal People's Government",
+            side=Side.SHENZHEN,
+            position=1,
+        ),
+    ]
+    sides = [Side.HONG_KONG, Side.SHENZHEN]
+    for i in range(people):
+        attendances.append(
+            make_attendance(
+                meeting,
+                person=make_person(),
+                role=Role.ATTENDEE,
+                post=f"Permanent Secretary number {i}",
+                side=sides[i % 2],
+                position=2 + i,
+            )
+        )
+    for i in range(organisations):
+        side = sides[i % 2]
+        attendances.append(
+            make_attendance(
+                meeting,
+                organisation=make_organisation(side=side),
+                role=Role.REPRESENTATIVE,
+                side=side,
+                position=2 + people + i,
+            )
+        )
+    attendances.append(
+        make_attendance(
+            meeting,
+            organisation=make_organisation(abbreviation="HSITPL"),
+            role=Role.BRIEFER,
+            position=2 + people + organisations,
+        )
+    )
+    return meeting, attendances
+
+
+def make_user(role: str | None = None, **fields):
+    """A staff user in the Editor or Publisher group; role "superuser" or None for others."""
+    from django.contrib.auth.models import Group, User
+
+    n = _n()
+    username = fields.pop("username", f"{role or 'reader'}{n}")
+    if role == "superuser":
+        return User.objects.create_superuser(username, f"{username}@example.org", "pw-for-tests")
+    user = User.objects.create_user(
+        username,
+        f"{username}@example.org",
+        "pw-for-tests",
+        is_staff=fields.pop("is_staff", role is not None),
+        **fields,
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role.capitalize()))
+    return user
+
+
+def milestone_form(milestone, **changes) -> dict:
+    """The admin change form's POST data for `milestone`, with `changes` applied."""
+    data = {
+        "title": milestone.title,
+        "slug": milestone.slug,
+        "body": milestone.body,
+        "date_precision": milestone.date_precision,
+        "date_start": milestone.date_start.isoformat() if milestone.date_start else "",
+        "date_end": milestone.date_end.isoformat() if milestone.date_end else "",
+        "state": milestone.state,
+        "published_at_0": "",
+        "published_at_1": "",
+        "review_note": milestone.review_note,
+        "merged_paragraphs-TOTAL_FORMS": "0",
+        "merged_paragraphs-INITIAL_FORMS": "0",
+    }
+    data.update(changes)
+    return data

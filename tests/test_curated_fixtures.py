@@ -1,0 +1,66 @@
+"""The editors' curated data: it loads over a fresh import, dated as the public record says."""
+
+import json
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from milestones.models import Milestone
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = [
+    ROOT / "milestones" / "fixtures" / "curated_milestones.json",
+    ROOT / "meetings" / "fixtures" / "curated_meetings.json",
+]
+
+# From shared FACTS.md: each milestone's date with its honest precision, in seed order.
+EXPECTED_DATES = [
+    "2017-01-03", "2017-10", "2018-05", "2019-02-18", "2020-11", "2021-01", "2021-02",
+    "2021-03", "2021-03/2021-09", "2021-03/2021-09", "2021-03/2021-09", "2021-09-06",
+    "2021-09-06", "2021-10-06", "2021-10-06", "2021-12-20", "2021-12-20/2022-02-23",
+    "2022-02-23", "2022-06-30", "2022-10-19", "2022-12-22", "2023-03-15", "2023-08-29",
+    "2023-10-25", "2023-10-25/2023-12-06",
+]  # fmt: skip
+
+pytestmark = pytest.mark.django_db
+
+
+def setup_like_make_run():
+    call_command("import_seeds", stdout=StringIO())
+    call_command("loaddata", *map(str, FIXTURES), stdout=StringIO())
+
+
+def test_make_run_sequence_gives_25_dated_published_milestones():
+    """Import then load: the full, dated timeline with readable titles, nothing left to review."""
+    setup_like_make_run()
+    milestones = list(Milestone.objects.published().order_by("source_paragraph"))
+    assert len(milestones) == 25
+    assert [m.date_edtf for m in milestones] == EXPECTED_DATES
+    assert not any(m.needs_review for m in milestones)
+    assert (
+        milestones[0].title == "Hong Kong and Shenzhen sign the memorandum on developing the Loop"
+    )
+
+
+def test_timeline_order_matches_the_seeds_chronological_order():
+    """Sorting by date, then source position, gives the seed's own order back."""
+    setup_like_make_run()
+    order = list(Milestone.objects.published().chronological().values_list("source_paragraph"))
+    assert [paragraph for (paragraph,) in order] == list(range(1, 26))
+
+
+def test_running_the_setup_again_changes_nothing(db_snapshot):
+    """A second `make run` (import, then load) leaves every row as it was."""
+    setup_like_make_run()
+    before = db_snapshot()
+    setup_like_make_run()
+    assert db_snapshot() == before
+
+
+def test_fixtures_use_natural_keys_only():
+    """No database ids in the fixtures, so they load into any database."""
+    for path in FIXTURES:
+        for obj in json.loads(path.read_text(encoding="utf-8")):
+            assert "pk" not in obj, (path.name, obj["model"])

@@ -1,0 +1,93 @@
+"""Import from the desk: paste or upload a release, preview the import, confirm as drafts."""
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from meetings.models import Meeting
+from tests.factories import make_user
+
+pytestmark = pytest.mark.django_db
+RELEASE = Path(__file__).resolve().parent.parent / "seeds" / "001_91d1b2786c42947a.txt"
+URL = "/admin/import/"
+
+
+@pytest.fixture
+def editor(client):
+    client.force_login(make_user("editor"))
+    return client
+
+
+def test_preview_shows_what_would_be_created_and_writes_nothing(editor, db_snapshot):
+    """The first step is a dry run of the same service as import_seeds."""
+    before = db_snapshot()
+    response = editor.post(
+        URL, {"text": RELEASE.read_text(encoding="utf-8"), "published_on": "2024-08-30"}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Dry run, nothing written. Would have: 1 created" in html
+    assert "with 24 attendance(s)" in html
+    assert 'name="confirm"' in html
+    assert db_snapshot() == before
+
+
+def test_confirming_imports_the_release_as_a_draft(editor):
+    """On confirmation the meeting is created, dated from the publication date, as a draft."""
+    text = RELEASE.read_text(encoding="utf-8")
+    response = editor.post(
+        URL, {"text": text, "published_on": "2024-08-30", "name": "", "confirm": "1"}, follow=True
+    )
+    meeting = Meeting.objects.get()
+    assert meeting.date_edtf == "2024-08-30"
+    assert meeting.state == "draft" and not meeting.is_public
+    assert meeting.attendances.count() == 24
+    assert "Imported as drafts." in response.content.decode()
+
+
+def test_uploaded_file_keeps_its_name_as_provenance(editor):
+    """An uploaded file is recorded under its own name."""
+    upload = SimpleUploadedFile("release-2024-08-30.txt", RELEASE.read_bytes())
+    editor.post(URL, {"upload": upload, "published_on": "2024-08-30", "confirm": "1"})
+    assert Meeting.objects.get().source_document == "release-2024-08-30.txt"
+
+
+def test_same_release_twice_changes_nothing(editor):
+    """The desk is idempotent like the command."""
+    data = {"text": RELEASE.read_text(encoding="utf-8"), "published_on": "2024-08-30"}
+    editor.post(URL, {**data, "confirm": "1"})
+    html = editor.post(URL, data).content.decode()
+    assert "0 created, 0 updated, 1 unchanged" in html
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"text": "   "}, "Paste the text or choose a file."),
+        ({"text": "name,date\nMoU,2017-01-03\n"}, "unknown kind of document"),
+        (
+            {"upload": SimpleUploadedFile("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00")},
+            "photo.txt:3: binary file",
+        ),
+        (
+            {"upload": SimpleUploadedFile("latin1.txt", "Caf\xe9 meeting".encode("latin-1"))},
+            "latin1.txt:1: not UTF-8 text",
+        ),
+        ({"text": "x", "published_on": "30/08/2024"}, "Enter a valid date."),
+    ],
+    ids=["empty", "unknown-kind", "binary", "not-utf8", "bad-date"],
+)
+def test_bad_input_gets_the_same_clear_messages(editor, db_snapshot, data, message):
+    """Bad input is explained on the form and nothing is written."""
+    before = db_snapshot()
+    response = editor.post(URL, data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert db_snapshot() == before
+
+
+def test_people_without_the_right_to_add_cannot_import(client):
+    """Staff without editorial permissions are refused."""
+    client.force_login(make_user(role=None, is_staff=True))
+    assert client.get(URL).status_code == 403

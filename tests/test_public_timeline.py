@@ -1,0 +1,178 @@
+"""The public timeline and milestone pages: published history only, light at any size."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from hsitp_site.dating import FuzzyDate
+from tests.factories import make_milestone
+
+pytestmark = pytest.mark.django_db
+D = dt.date
+
+
+def test_timeline_shows_published_milestones_and_never_drafts(client):
+    """Drafts and milestones scheduled for the future stay off the timeline."""
+    make_milestone(title="Public milestone")
+    make_milestone(title="Secret draft", published=False)
+    make_milestone(title="Scheduled later", published_at=timezone.now() + dt.timedelta(days=1))
+    html = client.get("/milestones/").content.decode()
+    assert "Public milestone" in html
+    assert "Secret draft" not in html
+    assert "Scheduled later" not in html
+
+
+def test_timeline_groups_by_year_with_a_year_index(client):
+    """Year headings carry anchors, and the index links to them."""
+    make_milestone(title="MoU", date=FuzzyDate.day(D(2017, 1, 3)))
+    make_milestone(title="Blueprint", date=FuzzyDate.day(D(2022, 12, 22)))
+    make_milestone(title="Undated", date=FuzzyDate.unknown())
+    html = client.get("/milestones/").content.decode()
+    assert 'id="y2017"' in html and 'id="y2022"' in html
+    assert 'href="#y2017"' in html
+    assert "Date to be confirmed" in html
+    assert html.index("MoU") < html.index("Blueprint") < html.index("Undated")
+
+
+def test_dates_are_shown_with_their_precision(client):
+    """A month reads as a month, a range as a range."""
+    make_milestone(title="Set up", date=FuzzyDate.month(2017, 10))
+    make_milestone(title="Consultant", date=FuzzyDate.between(D(2021, 3, 1), D(2021, 9, 30)))
+    html = client.get("/milestones/").content.decode()
+    assert "October 2017" in html
+    assert "between March and September 2021" in html
+
+
+def test_reader_chooses_newest_first(client):
+    """?order=-oldest reverses the timeline."""
+    make_milestone(title="Earlier", date=FuzzyDate.year(2017))
+    make_milestone(title="Later", date=FuzzyDate.year(2023))
+    html = client.get("/milestones/?order=-oldest").content.decode()
+    assert html.index("Later") < html.index("Earlier")
+
+
+@pytest.mark.parametrize(
+    ("query", "shown", "hidden"),
+    [
+        ("year=2021", ["Twenty-one"], ["Seventeen", "Twenty-three"]),
+        ("year_from=2021&year_to=2023", ["Twenty-one", "Twenty-three"], ["Seventeen"]),
+        ("q=loop+handed", ["Seventeen"], ["Twenty-one", "Twenty-three"]),
+        ("precision=month", ["Twenty-three"], ["Seventeen", "Twenty-one"]),
+    ],
+)
+def test_filters_narrow_the_timeline(client, query, shown, hidden):
+    """Year, range of years, words and precision filter the published milestones."""
+    make_milestone(title="Seventeen", body="The Loop was handed over.", date=FuzzyDate.year(2017))
+    make_milestone(title="Twenty-one", date=FuzzyDate.day(D(2021, 9, 6)))
+    make_milestone(title="Twenty-three", date=FuzzyDate.month(2023, 3))
+    html = client.get(f"/milestones/?{query}").content.decode()
+    for title in shown:
+        assert title in html
+    for title in hidden:
+        assert title not in html
+
+
+def test_invalid_filter_is_shown_to_the_reader(client):
+    """A year that is not a number gets a form error, not a crash."""
+    make_milestone()
+    response = client.get("/milestones/?year=abc")
+    assert response.status_code == 200
+    assert "Enter a number." in response.content.decode()
+
+
+def test_pagination_keeps_the_filters(client):
+    """Page links carry the reader's filters."""
+    for day in range(105):
+        make_milestone(date=FuzzyDate.day(D(2021, 1, 1) + dt.timedelta(days=day)))
+    html = client.get("/milestones/?year=2021").content.decode()
+    assert 'href="?year=2021&amp;page=2"' in html
+    page_two = client.get("/milestones/?year=2021&page=2")
+    assert page_two.status_code == 200
+    assert "Page 2 of 2" in page_two.content.decode()
+
+
+def test_year_index_links_to_other_pages_by_filter(client):
+    """A year not on the current page is reached through the year filter."""
+    for day in range(101):
+        make_milestone(date=FuzzyDate.day(D(2020, 1, 1) + dt.timedelta(days=day)))
+    make_milestone(date=FuzzyDate.year(2024))
+    html = client.get("/milestones/").content.decode()
+    assert 'href="#y2020"' in html
+    assert 'href="?year=2024"' in html
+
+
+def test_milestone_page_shows_date_body_source_and_neighbours(client):
+    """The detail page cites its source and links to the previous and next milestones."""
+    before = make_milestone(title="Before", date=FuzzyDate.day(D(2021, 1, 1)))
+    milestone = make_milestone(
+        title="The middle one",
+        date=FuzzyDate.day(D(2021, 9, 6)),
+        source_document="000_seed.txt",
+        source_paragraph=12,
+    )
+    after = make_milestone(title="After", date=FuzzyDate.year(2022))
+    make_milestone(title="Hidden draft", date=FuzzyDate.day(D(2021, 10, 1)), published=False)
+    html = client.get(milestone.get_absolute_url()).content.decode()
+    assert "6 September 2021" in html
+    assert milestone.body in html
+    assert "paragraph 12 of the seed document 000_seed.txt" in html
+    assert f'href="{before.get_absolute_url()}" rel="prev"' in html
+    assert f'href="{after.get_absolute_url()}" rel="next"' in html
+    assert "Hidden draft" not in html
+
+
+def test_draft_and_scheduled_milestones_are_404(client):
+    """Anonymous readers cannot reach a milestone before it is public."""
+    draft = make_milestone(published=False)
+    scheduled = make_milestone(published_at=timezone.now() + dt.timedelta(minutes=5))
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get(scheduled.get_absolute_url()).status_code == 404
+
+
+def _count_queries(client, url):
+    with CaptureQueriesContext(connection) as context:
+        assert client.get(url).status_code == 200
+    return len(context)
+
+
+@pytest.mark.parametrize("url", ["/milestones/", "/milestones/?year=2021&q=word"])
+def test_timeline_query_count_is_fixed(client, django_assert_max_num_queries, url):
+    """The timeline needs three queries: years, count, page; nothing per milestone."""
+    make_milestone(body="word")
+    with django_assert_max_num_queries(3):
+        client.get(url)
+
+
+def test_timeline_query_count_does_not_grow_with_milestones(client):
+    """Ten times more milestones, the same number of queries."""
+    make_milestone()
+    small = _count_queries(client, "/milestones/")
+    for year in range(1990, 2040):
+        make_milestone(date=FuzzyDate.year(year))
+    assert _count_queries(client, "/milestones/") == small
+
+
+def test_milestone_page_query_count_is_fixed(client, django_assert_max_num_queries):
+    """Detail: the milestone, its previous and its next."""
+    milestones = [make_milestone() for _ in range(3)]
+    with django_assert_max_num_queries(3):
+        client.get(milestones[1].get_absolute_url())
+    for _ in range(20):
+        make_milestone()
+    with django_assert_max_num_queries(3):
+        client.get(milestones[1].get_absolute_url())
+
+
+def test_home_page_shows_latest_dated_milestones_but_no_drafts(client):
+    """The three most recent dated, published milestones, newest first."""
+    for year in (2019, 2020, 2021, 2022):
+        make_milestone(title=f"Milestone of {year}", date=FuzzyDate.year(year))
+    make_milestone(title="Undated milestone", date=FuzzyDate.unknown())
+    make_milestone(title="Draft milestone", date=FuzzyDate.year(2024), published=False)
+    html = client.get("/").content.decode()
+    assert html.index("Milestone of 2022") < html.index("Milestone of 2021")
+    assert "Milestone of 2019" not in html
+    assert "Undated milestone" not in html and "Draft milestone" not in html

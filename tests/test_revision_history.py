@@ -1,0 +1,136 @@
+"""Every change is recorded with who and when; editors see differences and restore."""
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from meetings.models import Attendance, Organization, Person
+from milestones.models import MergedParagraph, Milestone
+from tests.factories import (
+    make_attendance,
+    make_meeting,
+    make_milestone,
+    make_organisation,
+    make_person,
+    make_user,
+    milestone_form,
+)
+
+pytestmark = pytest.mark.django_db
+TIMELINE = Path(__file__).resolve().parent.parent / "seeds" / "000_c84dba87f6a5cc22.txt"
+
+
+@pytest.fixture
+def editor_client(client):
+    editor = make_user("editor", username="edith")
+    client.force_login(editor)
+    client.user = editor
+    return client
+
+
+def test_admin_edit_is_recorded_with_who_and_when(editor_client):
+    """The history names the editor who changed the title."""
+    milestone = make_milestone(title="First title")
+    url = f"/admin/milestones/milestone/{milestone.pk}/change/"
+    editor_client.post(url, milestone_form(milestone, title="Second title"))
+    latest = milestone.history.first()
+    assert latest.title == "Second title"
+    assert latest.history_user == editor_client.user
+    assert latest.history_date is not None
+
+
+def test_history_page_shows_the_difference_between_versions(editor_client):
+    """The admin history lists versions with what changed from one to the next."""
+    milestone = make_milestone(title="First title")
+    url = f"/admin/milestones/milestone/{milestone.pk}/change/"
+    editor_client.post(url, milestone_form(milestone, title="Second title"))
+    html = editor_client.get(
+        f"/admin/milestones/milestone/{milestone.pk}/history/"
+    ).content.decode()
+    assert "edith" in html
+    assert "First title" in html and "Second title" in html
+
+
+def test_editor_restores_an_earlier_version(editor_client):
+    """Reverting brings back the earlier title and records the restore itself."""
+    milestone = make_milestone(title="Original title")
+    url = f"/admin/milestones/milestone/{milestone.pk}/change/"
+    editor_client.post(url, milestone_form(milestone, title="Mistaken title"))
+    original = milestone.history.earliest()
+    history_url = f"/admin/milestones/milestone/{milestone.pk}/history/{original.history_id}/"
+    page = editor_client.get(history_url).content.decode()
+    assert 'value="Original title"' in page
+    milestone.refresh_from_db()
+    editor_client.post(history_url, milestone_form(original.instance))
+    milestone.refresh_from_db()
+    assert milestone.title == "Original title"
+    assert milestone.history.count() == 3
+
+
+def test_people_organisations_meetings_and_attendances_keep_history():
+    """Each of these models records its own changes."""
+    meeting = make_meeting()
+    person = make_person(name="Sun Dong")
+    organisation = make_organisation(name="Development Bureau")
+    attendance = make_attendance(meeting, person=person, organisation=organisation)
+    person.honorific = "Professor"
+    person.save()
+    assert person.history.count() == 2
+    for obj in (meeting, organisation, attendance):
+        assert obj.history.count() == 1
+    attendance.delete()
+    assert Attendance.history.filter(history_type="-").count() == 1
+    assert Person.history.count() == 2 and Organization.history.count() == 1
+
+
+def _import():
+    call_command("import_seeds", str(TIMELINE), stdout=StringIO(), stderr=StringIO())
+
+
+def test_merge_keeps_every_source_paragraph_and_reimport_does_not_bring_it_back(editor_client):
+    """Merging 'In addition…' into the paragraph before it survives a re-import."""
+    _import()
+    first = Milestone.objects.get(source_paragraph=14)
+    second = Milestone.objects.get(source_paragraph=15)
+    editor_client.post(
+        "/admin/milestones/milestone/",
+        {"action": "merge_selected", "_selected_action": [second.pk, first.pk]},
+    )
+    assert Milestone.objects.count() == 24
+    merged = Milestone.objects.get(pk=first.pk)
+    assert merged.body == f"{first.body}\n\n{second.body}"
+    paragraph = MergedParagraph.objects.get()
+    assert (paragraph.milestone, paragraph.source_paragraph) == (merged, 15)
+    assert paragraph.source_text == second.source_text
+
+    out = StringIO()
+    call_command("import_seeds", str(TIMELINE), stdout=out, stderr=StringIO())
+    assert Milestone.objects.count() == 24
+    assert "0 created" in out.getvalue()
+
+
+def test_merging_needs_at_least_two_milestones(editor_client):
+    """One milestone alone cannot be merged; the editor is told so."""
+    milestone = make_milestone()
+    response = editor_client.post(
+        "/admin/milestones/milestone/",
+        {"action": "merge_selected", "_selected_action": [milestone.pk]},
+        follow=True,
+    )
+    assert "Choose at least two milestones to merge." in response.content.decode()
+    assert Milestone.objects.count() == 1
+
+
+def test_merged_milestone_page_shows_its_merged_paragraphs(editor_client):
+    """The change form lists the paragraphs merged into the milestone."""
+    _import()
+    pks = list(Milestone.objects.filter(source_paragraph__in=[12, 13]).values_list("pk", flat=True))
+    editor_client.post(
+        "/admin/milestones/milestone/", {"action": "merge_selected", "_selected_action": pks}
+    )
+    target = Milestone.objects.get(source_paragraph=12)
+    html = editor_client.get(f"/admin/milestones/milestone/{target.pk}/change/").content.decode()
+    assert "Paragraphs merged into this milestone" in html
+    assert "In order to attract talent" in html
