@@ -1,9 +1,16 @@
-"""Top-level URL configuration."""
+"""Top-level URL configuration.
+
+Pages for readers are in `i18n_patterns`: English at the plain URLs, Traditional Chinese
+under /zh-hant/. Machine-readable endpoints (API, feeds, calendar, sitemap) and the admin
+are language-neutral.
+"""
 
 from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from hsitp_site import views
 from meetings import views as meeting_views
@@ -17,13 +24,21 @@ api_patterns = (
     "api",
 )
 
+# Language-neutral: data for machines, and the editors' desk.
 urlpatterns = [
+    path("api/", include(api_patterns)),
+    path("meetings.ics", meeting_views.MeetingCalendarView.as_view(), name="calendar"),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+]
+
+# Pages for readers, in each language.
+urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path("milestones/", include("milestones.urls")),
     path("", include("meetings.urls")),
-    path("api/", include(api_patterns)),
-    path("admin/", admin.site.urls),
-]
+    prefix_default_language=False,
+)
 
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -6,7 +6,6 @@ app_name = "meetings"
 
 urlpatterns = [
     path("meetings/", views.MeetingListView.as_view(), name="list"),
-    path("meetings.ics", views.MeetingCalendarView.as_view(), name="calendar"),
     path("meetings/<slug:slug>/", views.MeetingDetailView.as_view(), name="detail"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person"),
     path("organisations/<slug:slug>/", views.OrganisationDetailView.as_view(), name="organisation"),
