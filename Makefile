@@ -24,7 +24,7 @@ CURATED_FIXTURES := $(wildcard milestones/fixtures/curated_*.json meetings/fixtu
 # Local settings for `make run`: debug on, SQLite in the project, unless the environment says otherwise.
 RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 
-.PHONY: help run serve setup test lint format check test-sqlite test-postgres system-deps clean
+.PHONY: help run serve setup test lint format check test-sqlite test-postgres system-deps clean messages messages-update
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -33,7 +33,7 @@ run: setup ## Install, migrate, import seeds, load curated data and serve on htt
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
 	$(RUN_ENV) $(MANAGE) runserver 127.0.0.1:$(PORT)
 
-setup: $(VENV)/.installed ## Everything `run` does except serving
+setup: $(VENV)/.installed messages ## Everything `run` does except serving
 	$(RUN_ENV) $(MANAGE) migrate --no-input -v 0
 	$(RUN_ENV) $(MANAGE) import_seeds
 ifneq ($(strip $(CURATED_FIXTURES)),)
@@ -47,7 +47,18 @@ $(VENV)/.installed: pyproject.toml constraints.txt | $(VENV)/bin/python
 	$(PIP) install -c constraints.txt ".[dev]"
 	@touch $@
 
-test: $(VENV)/.installed system-deps lint check ## Lint, checks, and the suite on SQLite then PostgreSQL
+messages: $(VENV)/.installed ## Compile the interface translations (locale/*.po -> .mo)
+	DJANGO_SECRET_KEY=messages-only $(MANAGE) compilemessages -v 0 --ignore=".venv" --ignore="node_modules"
+
+messages-update: $(VENV)/.installed ## Gather new interface strings into locale/zh_Hant/LC_MESSAGES/django.po
+	DJANGO_SECRET_KEY=messages-only $(MANAGE) makemessages -l zh_Hant --no-location \
+		--ignore=".venv/*" --ignore="tests/*" --ignore="bench/*"
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	@touch $@
+
+test: $(VENV)/.installed system-deps node_modules/.installed lint check messages ## Lint, checks, and the suite on SQLite then PostgreSQL
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 

@@ -1,12 +1,18 @@
-"""Template context shared by every page."""
+"""Template context shared by every page: navigation, languages, canonical URL."""
 
-from django.urls import reverse
+from django.conf import settings
+from django.urls import reverse, translate_url
+from django.utils.translation import get_language, get_language_info
+from django.utils.translation import gettext_lazy as _
 
 # (label, URL name): the main navigation, in order. A section is "current" when the
-# request path starts with its URL (the home page only when it is the path itself).
+# request path starts with its URL.
 NAVIGATION = [
-    ("Timeline", "milestones:timeline"),
-    ("Meetings", "meetings:list"),
+    (_("Timeline"), "milestones:timeline"),
+    (_("Meetings"), "meetings:list"),
+    (_("People"), "meetings:people"),
+    (_("Organisations"), "meetings:organisations"),
+    (_("Search"), "search"),
 ]
 
 
@@ -15,6 +21,30 @@ def navigation(request):
     items = []
     for label, url_name in NAVIGATION:
         url = reverse(url_name)
-        current = request.path == url if url == "/" else request.path.startswith(url)
-        items.append({"label": label, "url": url, "current": current})
+        items.append({"label": label, "url": url, "current": request.path.startswith(url)})
     return {"nav_items": items}
+
+
+def languages(request):
+    """This page in every language (for the switch and hreflang), and its canonical URL."""
+    current = get_language()
+    path = request.get_full_path()
+    alternates = []
+    for code, _name in settings.LANGUAGES:
+        info = get_language_info(code)
+        alternates.append(
+            {
+                "code": code,
+                "hreflang": "zh-Hant" if code == "zh-hant" else code,
+                "name": info["name_local"],
+                "url": request.build_absolute_uri(translate_url(path, code)),
+                "current": code == current,
+            }
+        )
+    default_url = request.build_absolute_uri(translate_url(path, settings.LANGUAGE_CODE))
+    return {
+        "language_alternates": alternates,
+        "x_default_url": default_url,
+        "canonical_url": request.build_absolute_uri(request.path),
+        "og_locale": "zh_HK" if current == "zh-hant" else "en_GB",
+    }

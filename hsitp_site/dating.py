@@ -12,15 +12,16 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import models
-from django.utils import dateformat
+from django.utils import dateformat, formats
+from django.utils.translation import gettext, pgettext_lazy
 
 
 class DatePrecision(models.TextChoices):
-    DAY = "day", "Day"
-    MONTH = "month", "Month"
-    YEAR = "year", "Year"
-    RANGE = "range", "Range between two dates"
-    UNKNOWN = "unknown", "Unknown"
+    DAY = "day", pgettext_lazy("date precision", "Day")
+    MONTH = "month", pgettext_lazy("date precision", "Month")
+    YEAR = "year", pgettext_lazy("date precision", "Year")
+    RANGE = "range", pgettext_lazy("date precision", "Range between two dates")
+    UNKNOWN = "unknown", pgettext_lazy("date precision", "Unknown")
 
 
 def month_end(day: dt.date) -> dt.date:
@@ -107,13 +108,14 @@ class FuzzyDate:
 
     @property
     def display(self) -> str:
-        """As people write dates: '6 September 2021', 'September 2021', '2021', ..."""
+        """As people write dates, in the active language: '6 September 2021',
+        'September 2021', '2021', 'between March and September 2021'…"""
         if self.precision == DatePrecision.UNKNOWN or self.start is None:
-            return "date to be confirmed"
+            return gettext("date to be confirmed")
         if self.precision == DatePrecision.DAY:
-            return dateformat.format(self.start, "j F Y")
+            return formats.date_format(self.start, "DATE_FORMAT")
         if self.precision == DatePrecision.MONTH:
-            return dateformat.format(self.start, "F Y")
+            return formats.date_format(self.start, "YEAR_MONTH_FORMAT")
         if self.precision == DatePrecision.YEAR:
             return str(self.start.year)
         return self._display_range()
@@ -125,12 +127,20 @@ class FuzzyDate:
         if granularity == "year":
             first, last = str(start.year), str(end.year)
         elif granularity == "month":
-            first = dateformat.format(start, "F" if same_year else "F Y")
-            last = dateformat.format(end, "F Y")
+            first = (
+                dateformat.format(start, "F")
+                if same_year
+                else formats.date_format(start, "YEAR_MONTH_FORMAT")
+            )
+            last = formats.date_format(end, "YEAR_MONTH_FORMAT")
         else:
-            first = dateformat.format(start, "j F" if same_year else "j F Y")
-            last = dateformat.format(end, "j F Y")
-        return f"between {first} and {last}"
+            first = (
+                formats.date_format(start, "MONTH_DAY_FORMAT")
+                if same_year
+                else formats.date_format(start, "DATE_FORMAT")
+            )
+            last = formats.date_format(end, "DATE_FORMAT")
+        return gettext("between %(first)s and %(last)s") % {"first": first, "last": last}
 
     @property
     def edtf(self) -> str | None:

@@ -9,25 +9,47 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from hsitp_site import views
+from hsitp_site import opendata, views
+from hsitp_site.search import SearchView
+from hsitp_site.sitemaps import SITEMAPS, robots_txt
 from meetings import views as meeting_views
+from meetings.feeds import MeetingAtomFeed, MeetingFeed
 from milestones import views as milestone_views
+from milestones.feeds import MilestoneAtomFeed, MilestoneFeed
 
 api_patterns = (
     [
         path("milestones/", milestone_views.MilestoneListAPI.as_view(), name="milestones"),
         path("meetings/", meeting_views.MeetingListAPI.as_view(), name="meetings"),
+        path("milestones.csv", opendata.MilestoneCSVView.as_view(), name="milestones-csv"),
+        path("meetings.csv", opendata.MeetingCSVView.as_view(), name="meetings-csv"),
+        path("timeline.json", opendata.TimelineJSONView.as_view(), name="timeline"),
+        path("", opendata.ApiIndexView.as_view(), name="index"),
     ],
     "api",
+)
+
+feed_patterns = (
+    [
+        path("milestones/", MilestoneFeed(), name="milestones"),
+        path("milestones/atom/", MilestoneAtomFeed(), name="milestones-atom"),
+        path("meetings/", MeetingFeed(), name="meetings"),
+        path("meetings/atom/", MeetingAtomFeed(), name="meetings-atom"),
+    ],
+    "feeds",
 )
 
 # Language-neutral: data for machines, and the editors' desk.
 urlpatterns = [
     path("api/", include(api_patterns)),
     path("meetings.ics", meeting_views.MeetingCalendarView.as_view(), name="calendar"),
+    path("feeds/", include(feed_patterns)),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
@@ -37,6 +59,7 @@ urlpatterns += i18n_patterns(
     path("", views.HomeView.as_view(), name="home"),
     path("milestones/", include("milestones.urls")),
     path("", include("meetings.urls")),
+    path("search/", SearchView.as_view(), name="search"),
     prefix_default_language=False,
 )
 

@@ -48,4 +48,16 @@ class HomeView(TemplateView):
             : self.latest_count
         ]
         context["latest_meeting"] = Meeting.objects.published().newest_first().first()
+        context["years"] = Milestone.objects.published().years()
+        context["structured_data"] = {
+            "@context": "https://schema.org",
+            "@type": "WebSite",
+            "name": "HSITP History",
+            "url": self.request.build_absolute_uri("/"),
+            "about": {
+                "@type": "Place",
+                "name": "Hong Kong-Shenzhen Innovation and Technology Park",
+                "address": "Lok Ma Chau Loop, Hong Kong",
+            },
+        }
         return context

@@ -1,4 +1,5 @@
 import django_filters
+from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Meeting, MeetingSeries, Mode, Organization
 
@@ -15,25 +16,25 @@ def published_organisations(request=None):
 
 class MeetingFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(
-        label="Year", field_name="date_start", lookup_expr="year", min_value=1900, max_value=2200
+        label=_("Year"), field_name="date_start", lookup_expr="year", min_value=1900, max_value=2200
     )
     series = django_filters.ModelChoiceFilter(
-        label="Series",
+        label=_("Series"),
         field_name="series",
         queryset=published_series,
         to_field_name="slug",
-        empty_label="All series",
+        empty_label=_("All series"),
     )
-    place = django_filters.CharFilter(label="Place", field_name="place", lookup_expr="iexact")
+    place = django_filters.CharFilter(label=_("Place"), field_name="place", lookup_expr="iexact")
     mode = django_filters.ChoiceFilter(
-        label="Held", field_name="mode", choices=[c for c in Mode.choices if c[0]]
+        label=_("Held"), field_name="mode", choices=[c for c in Mode.choices if c[0]]
     )
     organisation = django_filters.ModelChoiceFilter(
-        label="Organisation",
+        label=_("Organisation"),
         field_name="attendances__organisation",
         queryset=published_organisations,
         to_field_name="slug",
-        empty_label="Any organisation",
+        empty_label=_("Any organisation"),
         distinct=True,
     )
 

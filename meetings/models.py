@@ -6,6 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, Prefetch, Q, Value, When
 from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from hsitp_site.models import (
@@ -18,24 +20,24 @@ from hsitp_site.models import (
 
 
 class Side(models.TextChoices):
-    HONG_KONG = "Hong Kong", "Hong Kong"
-    SHENZHEN = "Shenzhen", "Shenzhen"
-    GUANGDONG = "Guangdong", "Guangdong"
-    MAINLAND = "Mainland", "Mainland"
-    UNKNOWN = "", "Not stated"
+    HONG_KONG = "Hong Kong", _("Hong Kong")
+    SHENZHEN = "Shenzhen", _("Shenzhen")
+    GUANGDONG = "Guangdong", _("Guangdong")
+    MAINLAND = "Mainland", _("Mainland")
+    UNKNOWN = "", _("Not stated")
 
 
 class Role(models.TextChoices):
-    CO_CHAIR = "co-chair", "Co-chair"
-    ATTENDEE = "attendee", "Attendee"
-    REPRESENTATIVE = "representative", "Representative"
-    BRIEFER = "briefer", "Briefer"
+    CO_CHAIR = "co-chair", _("Co-chair")
+    ATTENDEE = "attendee", _("Attendee")
+    REPRESENTATIVE = "representative", _("Representative")
+    BRIEFER = "briefer", _("Briefer")
 
 
 class Mode(models.TextChoices):
-    IN_PERSON = "in_person", "In person"
-    VIDEO = "video", "Video conference"
-    UNKNOWN = "", "Not stated"
+    IN_PERSON = "in_person", _("In person")
+    VIDEO = "video", _("Video conference")
+    UNKNOWN = "", _("Not stated")
 
 
 # Newest first, undated and unnumbered meetings last on every database (in a descending
@@ -54,6 +56,12 @@ class AttendeeQuerySet(models.QuerySet):
     def public(self):
         """Those who attended a published meeting: only they have a public page."""
         return self.filter(attendances__meeting__in=Meeting.objects.published()).distinct()
+
+    def mention_targets(self) -> list:
+        """Cross-link targets for texts that mention these people or organisations."""
+        from hsitp_site.mentions import Target
+
+        return [Target(obj.mention_names, obj.get_absolute_url()) for obj in self]
 
 
 AttendeeManager = SlugManager.from_queryset(AttendeeQuerySet)
@@ -165,13 +173,45 @@ class Meeting(DatedModel, PublishableModel, SourcedModel):
         self.clean_date()
         self.clean_publication()
 
+    def schema_org(self, url: str) -> dict:
+        """schema.org Event (JSON-LD) for search engines and other programs."""
+        data = {
+            "@context": "https://schema.org",
+            "@type": "Event",
+            "name": self.title,
+            "url": url,
+            "description": self.summary,
+            "eventStatus": "https://schema.org/EventScheduled",
+            "eventAttendanceMode": (
+                "https://schema.org/OnlineEventAttendanceMode"
+                if self.mode == Mode.VIDEO
+                else "https://schema.org/OfflineEventAttendanceMode"
+            ),
+        }
+        if self.date_start:
+            data["startDate"] = self.date_start.isoformat()
+            data["endDate"] = self.date_end.isoformat()
+        if self.place:
+            data["location"] = {"@type": "Place", "name": self.place}
+        elif self.mode == Mode.VIDEO:
+            data["location"] = {"@type": "VirtualLocation", "name": "Video conference"}
+        if self.series:
+            data["superEvent"] = {"@type": "EventSeries", "name": self.series.name}
+        data["attendee"] = [
+            {"@type": "Person", "name": a.person.name, "jobTitle": a.post}
+            if a.person
+            else {"@type": "GovernmentOrganization", "name": a.organisation.name}
+            for a in self.attendances.all()
+        ]
+        return data
+
     @property
     def venue_display(self) -> str:
         """'in Shenzhen', 'by video conference', 'in Hong Kong and by video conference', ''."""
-        parts = [f"in {self.place}"] if self.place else []
+        parts = [gettext("in %(place)s") % {"place": self.place}] if self.place else []
         if self.mode == Mode.VIDEO:
-            parts.append("by video conference")
-        return " and ".join(parts)
+            parts.append(gettext("by video conference"))
+        return gettext(" and ").join(parts)
 
     def attendances_by_role(self, role):
         return [a for a in self.attendances.all() if a.role == role]
@@ -189,8 +229,12 @@ class Meeting(DatedModel, PublishableModel, SourcedModel):
         groups: dict[str, list] = {}
         for attendance in self.attendances.all():
             if attendance.role in (Role.ATTENDEE, Role.REPRESENTATIVE):
-                side = attendance.side
-                heading = f"Attending for {side}" if side else "Attending (side not stated)"
+                side = attendance.get_side_display()
+                heading = (
+                    gettext("Attending for %(side)s") % {"side": side}
+                    if attendance.side
+                    else gettext("Attending (side not stated)")
+                )
                 groups.setdefault(heading, []).append(attendance)
         return list(groups.items())
 
@@ -215,6 +259,12 @@ class Person(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    @property
+    def mention_names(self) -> tuple[str, ...]:
+        from hsitp_site.mentions import mention_names
+
+        return mention_names(self.name)
 
 
 class Organization(models.Model):
@@ -247,6 +297,12 @@ class Organization(models.Model):
 
     def get_absolute_url(self):
         return reverse("meetings:organisation", kwargs={"slug": self.slug})
+
+    @property
+    def mention_names(self) -> tuple[str, ...]:
+        from hsitp_site.mentions import mention_names
+
+        return mention_names(self.name, self.abbreviation)
 
     def natural_key(self):
         return (self.slug,)

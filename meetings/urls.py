@@ -7,6 +7,8 @@ app_name = "meetings"
 urlpatterns = [
     path("meetings/", views.MeetingListView.as_view(), name="list"),
     path("meetings/<slug:slug>/", views.MeetingDetailView.as_view(), name="detail"),
+    path("people/", views.PersonListView.as_view(), name="people"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person"),
+    path("organisations/", views.OrganisationListView.as_view(), name="organisations"),
     path("organisations/<slug:slug>/", views.OrganisationDetailView.as_view(), name="organisation"),
 ]

@@ -1,5 +1,6 @@
+from django.db.models import Count
 from django.http import HttpResponse
-from django.views.generic import DetailView, View
+from django.views.generic import DetailView, ListView, View
 from django_filters.views import FilterView
 
 from hsitp_site.api import filtered_list_response
@@ -7,6 +8,7 @@ from hsitp_site.views import PreviewMixin, PublicQuerysetMixin
 from meetings.calendar import meetings_calendar
 from meetings.filters import MeetingFilter
 from meetings.models import Attendance, Meeting, Organization, Person
+from milestones.models import Milestone
 
 
 class PublishedMeetingMixin(PublicQuerysetMixin):
@@ -38,6 +40,12 @@ class MeetingDetailView(PreviewMixin, PublishedMeetingMixin, DetailView):
     def get_queryset(self):
         return super().get_queryset().with_attendances().with_photos()
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        url = self.request.build_absolute_uri(self.object.get_absolute_url())
+        context["structured_data"] = self.object.schema_org(url)
+        return context
+
 
 class AttendanceHistoryView(DetailView):
     """A person's or an organisation's page: the published meetings attended, newest first.
@@ -53,7 +61,33 @@ class AttendanceHistoryView(DetailView):
         context["attendances"] = Attendance.objects.filter(
             **{self.attendance_field: self.object}
         ).at_published_meetings()
+        context["mentioned_in"] = (
+            Milestone.objects.published().chronological().mentioning(self.object.mention_names)
+        )
         return context
+
+
+class AttendeeListView(ListView):
+    """Everyone (or every body) with a public page, with how many meetings they attended."""
+
+    paginate_by = 100
+
+    def get_queryset(self):
+        return (
+            self.model.objects.public()
+            .annotate(meeting_total=Count("attendances__meeting", distinct=True))
+            .order_by("name")
+        )
+
+
+class PersonListView(AttendeeListView):
+    model = Person
+    template_name = "meetings/person_list.html"
+
+
+class OrganisationListView(AttendeeListView):
+    model = Organization
+    template_name = "meetings/organisation_list.html"
 
 
 class PersonDetailView(AttendanceHistoryView):

@@ -1,5 +1,6 @@
 import django_filters
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from hsitp_site.dating import DatePrecision
 from milestones.models import Milestone
@@ -8,35 +9,35 @@ from milestones.models import Milestone
 class MilestoneFilter(django_filters.FilterSet):
     """The timeline's filters: a year or a range of years, words, precision, order."""
 
-    q = django_filters.CharFilter(label="Words", method="filter_words")
+    q = django_filters.CharFilter(label=_("Words"), method="filter_words")
     year = django_filters.NumberFilter(
-        label="Year", field_name="date_start", lookup_expr="year", min_value=1900, max_value=2200
+        label=_("Year"), field_name="date_start", lookup_expr="year", min_value=1900, max_value=2200
     )
     year_from = django_filters.NumberFilter(
-        label="From year",
+        label=_("From year"),
         field_name="date_start",
         lookup_expr="year__gte",
         min_value=1900,
         max_value=2200,
     )
     year_to = django_filters.NumberFilter(
-        label="To year",
+        label=_("To year"),
         field_name="date_start",
         lookup_expr="year__lte",
         min_value=1900,
         max_value=2200,
     )
     precision = django_filters.ChoiceFilter(
-        label="Date known to",
+        label=_("Date known to"),
         field_name="date_precision",
         choices=DatePrecision.choices,
-        empty_label="Any precision",
+        empty_label=_("Any precision"),
     )
     order = django_filters.OrderingFilter(
-        label="Order",
+        label=_("Order"),
         fields=(("sort_key", "oldest"),),
-        field_labels={"sort_key": "Oldest first", "-sort_key": "Newest first"},
-        choices=[("oldest", "Oldest first"), ("-oldest", "Newest first")],
+        field_labels={"sort_key": _("Oldest first"), "-sort_key": _("Newest first")},
+        choices=[("oldest", _("Oldest first")), ("-oldest", _("Newest first"))],
         empty_label=None,
     )
 

@@ -32,6 +32,17 @@ class MilestoneQuerySet(PublishableQuerySet):
     def needing_review(self):
         return self.filter(needs_review=True)
 
+    def mentioning(self, names) -> list:
+        """Milestones whose text mentions any of `names` as whole words (one query)."""
+        from hsitp_site.mentions import mentions
+
+        if not names:
+            return []
+        query = Q()
+        for name in names:
+            query |= Q(title__contains=name) | Q(body__contains=name)
+        return [m for m in self.filter(query) if mentions(f"{m.title}\n{m.body}", names)]
+
 
 class MilestoneManager(models.Manager.from_queryset(MilestoneQuerySet)):
     def get_by_natural_key(self, slug):
@@ -115,6 +126,21 @@ class Milestone(DatedModel, PublishableModel, SourcedModel):
         day = self.date_start.isoformat() if self.date_start else UNDATED_SORT
         position = self.source_paragraph if self.source_paragraph is not None else 999999
         return f"{day}:{position:06d}:{self.slug}"
+
+    def schema_org(self, url: str) -> dict:
+        """schema.org (JSON-LD): the milestone as an event in the park's history."""
+        data = {
+            "@context": "https://schema.org",
+            "@type": "Event",
+            "name": self.title,
+            "description": self.body,
+            "url": url,
+            "eventStatus": "https://schema.org/EventScheduled",
+        }
+        if self.date_edtf:
+            data["startDate"] = self.date_start.isoformat()
+            data["endDate"] = self.date_end.isoformat()
+        return data
 
     @property
     def year(self) -> int | None:

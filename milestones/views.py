@@ -2,7 +2,9 @@ from django.views.generic import DetailView, View
 from django_filters.views import FilterView
 
 from hsitp_site.api import filtered_list_response
+from hsitp_site.mentions import link_mentions
 from hsitp_site.views import PreviewMixin, PublicQuerysetMixin
+from meetings.models import Organization, Person
 from milestones.filters import MilestoneFilter
 from milestones.models import Milestone
 
@@ -43,10 +45,20 @@ class MilestoneDetailView(PreviewMixin, PublishedMilestoneMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        milestone = self.object
         published = Milestone.objects.published().only("title", "slug", "sort_key")
-        key = self.object.sort_key
+        key = milestone.sort_key
         context["previous"] = published.filter(sort_key__lt=key).order_by("-sort_key").first()
         context["next"] = published.filter(sort_key__gt=key).order_by("sort_key").first()
+        targets = [*Organization.objects.public().mention_targets()]
+        targets += Person.objects.public().mention_targets()
+        context["body_html"] = link_mentions(milestone.body, targets)
+        url = self.request.build_absolute_uri(milestone.get_absolute_url())
+        context["structured_data"] = milestone.schema_org(url)
+        if milestone.lead_image:
+            context["og_image_url"] = self.request.build_absolute_uri(
+                milestone.lead_image.rendition_url("large")
+            )
         return context
 
 

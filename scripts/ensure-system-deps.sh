@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Make sure PostgreSQL's server and Debian's Chromium + ChromeDriver are installed.
+# Make sure the tests' system packages are installed: PostgreSQL's server, Debian's Chromium
+# and ChromeDriver, gettext (msgfmt), npm (axe-core) and CJK fonts (Chinese screenshots).
 # As root, install what is missing from Debian's packages; otherwise fail with the reason.
 set -euo pipefail
 
@@ -7,6 +8,10 @@ missing=()
 compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || missing+=(postgresql)
 command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
+command -v msgfmt >/dev/null || missing+=(gettext)
+command -v npm >/dev/null || missing+=(npm)
+# Chinese glyphs for the browser tests' screenshots of /zh-hant/ pages.
+[ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
 
 if [ ${#missing[@]} -eq 0 ]; then
   exit 0

@@ -20,9 +20,22 @@ CHROMIUM_FLAGS = [
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in English: a request to /zh-hant/ leaves its language active in the
+    test's thread, which would make the next test's reverse() give Chinese URLs."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _isolated_files(settings, tmp_path):
     """Uploads go to a temporary MEDIA_ROOT; static files need no collectstatic manifest."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Tests log in often; a fast hasher keeps each login cheap (never in settings.py).
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -157,7 +157,7 @@ def make_attended_meeting(
 
 def make_user(role: str | None = None, **fields):
     """A staff user in the Editor or Publisher group; role "superuser" or None for others."""
-    from django.contrib.auth.models import Group, User
+    from django.contrib.auth.models import User
 
     n = _n()
     username = fields.pop("username", f"{role or 'reader'}{n}")
@@ -171,8 +171,25 @@ def make_user(role: str | None = None, **fields):
         **fields,
     )
     if role:
-        user.groups.add(Group.objects.get(name=role.capitalize()))
+        user.groups.add(role_group(role.capitalize()))
     return user
+
+
+def role_group(name: str):
+    """The Editor or Publisher group. A data migration makes them, but a transactional test
+    (live server) flushes every table when it ends, so a later one gets them back here."""
+    from django.contrib.auth.models import Group, Permission
+
+    from hsitp_site.roles import ROLES, codenames
+
+    group, created = Group.objects.get_or_create(name=name)
+    if created:  # as hsitp_site.roles.sync_roles does
+        wanted = [pair for spec in ROLES[name] for pair in codenames(spec)]
+        group.permissions.set(
+            Permission.objects.get(content_type__app_label=app_label, codename=codename)
+            for app_label, codename in wanted
+        )
+    return group
 
 
 def milestone_form(milestone, **changes) -> dict:

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_home_page_renders_with_navigation(db, client, django_assert_max_num_queries):
     """The home page answers 200, names the park and has the main navigation."""
-    with django_assert_max_num_queries(2):  # latest milestones, latest meeting
+    with django_assert_max_num_queries(3):  # latest milestones, latest meeting, years
         response = client.get("/")
     assert response.status_code == 200
     html = response.content.decode()

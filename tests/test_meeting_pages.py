@@ -24,8 +24,8 @@ pytestmark = pytest.mark.django_db
 # The exact number of queries each page makes today; a change must be deliberate.
 LIST_QUERIES = 4  # count, page of meetings (with series), series choices, organisation choices
 DETAIL_QUERIES = 3  # meeting with series, attendances with people and bodies, photos
-PERSON_QUERIES = 2  # the person, their attendances with meetings
-ORGANISATION_QUERIES = 2  # the organisation, its attendances with meetings
+PERSON_QUERIES = 3  # the person, their attendances with meetings, milestones naming them
+ORGANISATION_QUERIES = 3  # the body, its attendances with meetings, milestones naming it
 
 
 def day(year, month, d):
@@ -104,7 +104,7 @@ def test_meeting_list_filters_by_year(client):
     html = client.get("/meetings/?year=2023").content.decode()
     assert "Meeting in 2023" in html
     assert "Meeting in 2024" not in html
-    assert "1 meeting match your filters." in html
+    assert "1 meeting matches your filters." in html
 
 
 def test_meeting_list_filters_by_series_slug(client):
@@ -147,7 +147,7 @@ def test_meeting_list_filters_by_organisation_slug_listing_each_meeting_once(cli
     html = client.get("/meetings/?organisation=cedd").content.decode()
     assert html.count("Meeting CEDD attended</a>") == 1
     assert "Meeting without CEDD" not in html
-    assert "1 meeting match your filters." in html
+    assert "1 meeting matches your filters." in html
 
 
 def test_meeting_list_rejects_an_unknown_series_with_a_form_error(client):
@@ -437,7 +437,7 @@ def test_organisation_page_lists_meetings_with_role_newest_first(client):
     make_attendance(draft, organisation=cedd, role=Role.REPRESENTATIVE)
     html = client.get("/organisations/cedd/").content.decode()
     assert "<h1>Civil Engineering and Development Department (CEDD)</h1>" in html
-    assert "Organisation · Hong Kong" in html
+    assert "Organisations</a> · Hong Kong" in html
     newer_row, older_row = positions(html, "The eleventh meeting", "The sixth meeting")
     assert newer_row < older_row
     assert "<td>Representative</td>" in html

@@ -1,0 +1,49 @@
+"""What the RSS and Atom feeds of milestones and meetings share.
+
+A feed lists the `size` most recently published public items, newest publication first, in
+one query (drafts and scheduled items never). Each item links to its page; that absolute URL
+is also its stable id (guid). Descriptions are HTML, as RSS and Atom readers expect.
+"""
+
+from django.contrib.syndication.views import Feed
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext_lazy as _
+
+FEED_SIZE = 50
+
+
+class PublishedItemsFeed(Feed):
+    """RSS 2.0 (Django's default feed type) of a publishable model's latest public items."""
+
+    model = None
+    size = FEED_SIZE
+    fields = ()  # the columns items() loads; the rest (full texts) stay in the database
+    author_name = _("HSITP History")
+    item_guid_is_permalink = True
+
+    def items(self):
+        queryset = self.model.objects.published().order_by("-published_at", "-pk")
+        if self.fields:
+            queryset = queryset.only(*self.fields, "slug", "published_at", "updated_at")
+        return queryset[: self.size]
+
+    def item_title(self, item):
+        return item.title
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+
+class AtomMixin:
+    """The same feed as Atom 1.0 (its subtitle is the RSS description)."""
+
+    feed_type = Atom1Feed
+
+    def subtitle(self):
+        return self.description

@@ -1,0 +1,58 @@
+"""/sitemap.xml: every public page in English and Traditional Chinese, with hreflang
+alternates; and /robots.txt, which points crawlers to it.
+
+URLs use the request's host and scheme (django.contrib.sites is not installed, so Django
+uses RequestSite).
+"""
+
+from django.contrib.sitemaps import Sitemap
+from django.http import HttpResponse
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from meetings.sitemaps import MeetingSitemap, OrganisationSitemap, PersonSitemap
+from milestones.sitemaps import MilestoneSitemap
+
+
+class StaticPagesSitemap(Sitemap):
+    """The pages that list things. No lastmod: they change whenever an item is published,
+    unpublished or deleted, which no single time records."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+
+    def items(self):
+        return [
+            "home",
+            "milestones:timeline",
+            "meetings:list",
+            "meetings:people",
+            "meetings:organisations",
+        ]
+
+    def location(self, item):
+        return reverse(item)
+
+
+# Section name → sitemap class (a new instance for each request).
+SITEMAPS = {
+    "pages": StaticPagesSitemap,
+    "milestones": MilestoneSitemap,
+    "meetings": MeetingSitemap,
+    "people": PersonSitemap,
+    "organisations": OrganisationSitemap,
+}
+
+
+@require_safe
+def robots_txt(request):
+    """GET /robots.txt: everything may be crawled except the editors' desk."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Allow: /",
+        "",
+        f"Sitemap: {request.build_absolute_uri(reverse('sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

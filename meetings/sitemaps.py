@@ -1,0 +1,36 @@
+"""Published meetings, and the people and organisations who have a public page, in
+/sitemap.xml, in every language, with hreflang alternates."""
+
+from django.contrib.sitemaps import Sitemap
+
+from meetings.models import Meeting, Organization, Person
+
+
+class I18nSitemap(Sitemap):
+    i18n = True
+    alternates = True
+    x_default = True
+
+
+class MeetingSitemap(I18nSitemap):
+    def items(self):
+        return Meeting.objects.published().only("slug", "published_at", "updated_at").order_by("pk")
+
+    def lastmod(self, item):
+        """The later of the last edit and the publication (a scheduled item appears then)."""
+        return max(item.updated_at, item.published_at)
+
+
+class PersonSitemap(I18nSitemap):
+    """People who attended a published meeting (no lastmod: a person's page changes with
+    the meetings, and people carry no modification time)."""
+
+    def items(self):
+        return Person.objects.public().only("slug").order_by("slug")
+
+
+class OrganisationSitemap(I18nSitemap):
+    """Organisations at a published meeting (no lastmod, as for people)."""
+
+    def items(self):
+        return Organization.objects.public().only("slug").order_by("slug")

@@ -1,0 +1,79 @@
+"""The interface in English and Traditional Chinese."""
+
+import datetime as dt
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from hsitp_site.dating import FuzzyDate
+from tests.factories import make_milestone
+
+pytestmark = pytest.mark.django_db
+CATALOGUE = Path(__file__).resolve().parent.parent / "locale/zh_Hant/LC_MESSAGES/django.po"
+
+
+def test_english_is_at_the_plain_urls_and_chinese_under_zh_hant(client):
+    """The same page in both languages, each saying which it is."""
+    make_milestone(title="Arrangement signed", date=FuzzyDate.day(dt.date(2021, 9, 6)))
+    english = client.get("/milestones/").content.decode()
+    chinese = client.get("/zh-hant/milestones/").content.decode()
+    assert '<html lang="en-HK">' in english and "Timeline of the park" in english
+    assert '<html lang="zh-Hant-HK">' in chinese and "園區時間線" in chinese
+
+
+def test_dates_are_written_as_each_language_writes_them(client):
+    """6 September 2021 in English, 2021年9月6日 in Chinese, ranges too."""
+    make_milestone(date=FuzzyDate.day(dt.date(2021, 9, 6)))
+    make_milestone(date=FuzzyDate.between(dt.date(2021, 3, 1), dt.date(2021, 9, 30)))
+    english = client.get("/milestones/").content.decode()
+    chinese = client.get("/zh-hant/milestones/").content.decode()
+    assert "6 September 2021" in english and "between March and September 2021" in english
+    assert "2021年9月6日" in chinese and "三月至2021年9月之間" in chinese
+
+
+def test_language_switch_keeps_the_reader_on_the_same_page(client):
+    """Each page links to itself in the other language, with hreflang alternates."""
+    milestone = make_milestone(slug="mou-signed")
+    html = client.get(milestone.get_absolute_url()).content.decode()
+    assert 'href="http://testserver/zh-hant/milestones/mou-signed/" hreflang="zh-Hant"' in html
+    assert (
+        '<link rel="alternate" hreflang="zh-Hant" href="http://testserver/zh-hant/milestones/mou-signed/">'
+        in html
+    )
+    assert (
+        '<link rel="alternate" hreflang="x-default" href="http://testserver/milestones/mou-signed/">'
+        in html
+    )
+    chinese = client.get("/zh-hant/milestones/mou-signed/?page=1").content.decode()
+    assert 'href="http://testserver/milestones/mou-signed/?page=1" hreflang="en"' in chinese
+
+
+def test_canonical_url_and_open_graph_tags(client):
+    """Each page names its canonical address and describes itself for link previews."""
+    milestone = make_milestone(title="MoU signed", slug="mou-signed")
+    html = client.get(f"{milestone.get_absolute_url()}?utm=x").content.decode()
+    assert '<link rel="canonical" href="http://testserver/milestones/mou-signed/">' in html
+    assert '<meta property="og:title" content="MoU signed">' in html
+    assert '<meta property="og:type" content="article">' in html
+    assert '"@type": "Event"' in html and "application/ld+json" in html
+
+
+def test_catalogue_is_complete_and_compiles():
+    """Every interface string has a Traditional Chinese translation; msgfmt accepts the file."""
+    text = CATALOGUE.read_text(encoding="utf-8")
+    assert "#, fuzzy" not in text
+    entries = re.split(r"\n\n", text.split("\n\n", 1)[1])
+    for entry in entries:
+        translations = re.findall(r'^msgstr(?:\[\d\])? "(.*)"$', entry, flags=re.M)
+        continuation = re.search(r'^msgstr(?:\[\d\])? ""\n"', entry, flags=re.M)
+        assert translations, entry
+        assert all(translations) or continuation, f"untranslated: {entry}"
+    result = subprocess.run(
+        ["msgfmt", "--check", "--statistics", "-o", "/dev/null", str(CATALOGUE)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr
