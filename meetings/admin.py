@@ -171,8 +171,8 @@ class PersonAdmin(AttendeeAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(AttendeeAdmin):
-    list_display = ["name", "abbreviation", "side", "meetings_attended"]
-    list_filter = ["side"]
+    list_display = ["name", "abbreviation", "side", "listed", "meetings_attended"]
+    list_filter = ["side", "listed"]
     search_fields = ["name", "abbreviation"]
     inlines = [OrganisationMeetingsInline]
 

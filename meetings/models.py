@@ -54,8 +54,12 @@ class AttendeeQuerySet(models.QuerySet):
     """People and organisations."""
 
     def public(self):
-        """Those who attended a published meeting: only they have a public page."""
-        return self.filter(attendances__meeting__in=Meeting.objects.published()).distinct()
+        """Those with a public page: they attended a published meeting, or (organisations)
+        editors listed them because the timeline speaks of them (LegCo, say)."""
+        attended = Q(attendances__meeting__in=Meeting.objects.published())
+        if any(field.name == "listed" for field in self.model._meta.fields):
+            attended |= Q(listed=True)
+        return self.filter(attended).distinct()
 
     def mention_targets(self) -> list:
         """Cross-link targets for texts that mention these people or organisations."""
@@ -278,6 +282,12 @@ class Organization(models.Model):
         help_text="The government or jurisdiction the body belongs to.",
     )
     slug = models.SlugField(max_length=120, unique=True)
+    listed = models.BooleanField(
+        "listed on the site",
+        default=False,
+        help_text="Give the body a public page even if it attended no published meeting, "
+        "e.g. one the timeline speaks of (its mentions then link to it).",
+    )
 
     objects = AttendeeManager()
     history = HistoricalRecords()

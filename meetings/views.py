@@ -1,4 +1,4 @@
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.views.generic import DetailView, ListView, View
 from django_filters.views import FilterView
@@ -73,9 +73,12 @@ class AttendeeListView(ListView):
     paginate_by = 100
 
     def get_queryset(self):
+        published = Q(attendances__meeting__in=Meeting.objects.published())
         return (
             self.model.objects.public()
-            .annotate(meeting_total=Count("attendances__meeting", distinct=True))
+            .annotate(
+                meeting_total=Count("attendances__meeting", filter=published, distinct=True)
+            )
             .order_by("name")
         )
 

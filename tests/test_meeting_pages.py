@@ -494,3 +494,28 @@ def test_person_and_organisation_pages_queries_do_not_grow_with_meetings(client)
         queries_for(client, "/organisations/busy-body/"),
     )
     assert large == small
+
+
+def test_listed_organisation_has_a_page_and_timeline_mentions_link_to_it(client):
+    """LegCo attends no meeting, but editors list it: its mentions link to its page."""
+    from milestones.models import Milestone  # noqa: F401  (factories make milestones)
+    from tests.factories import make_milestone
+
+    legco = make_organisation(
+        name="Legislative Council", abbreviation="LegCo", slug="legislative-council", listed=True
+    )
+    milestone = make_milestone(title="Funding approved", body="LegCo approved funding.")
+    make_milestone(title="Unrelated", body="Nothing about the council here.")
+    html = client.get(milestone.get_absolute_url()).content.decode()
+    assert f'<a href="{legco.get_absolute_url()}">LegCo</a> approved funding.' in html
+    page = client.get(legco.get_absolute_url()).content.decode()
+    assert "Funding approved" in page and "Unrelated" not in page
+
+
+def test_people_list_counts_only_published_meetings(client):
+    """A draft meeting never shows, not even as a number."""
+    person = make_person(name="Counted Person", slug="counted-person")
+    make_attendance(make_meeting(), person=person)
+    make_attendance(make_meeting(published=False), person=person)
+    html = client.get("/people/").content.decode()
+    assert "1 meeting" in html and "2 meetings" not in html
