@@ -54,12 +54,12 @@ class AttendeeQuerySet(models.QuerySet):
     """People and organisations."""
 
     def public(self):
-        """Those with a public page: they attended a published meeting, or (organisations)
-        editors listed them because the timeline speaks of them (LegCo, say)."""
-        attended = Q(attendances__meeting__in=Meeting.objects.published())
-        if any(field.name == "listed" for field in self.model._meta.fields):
-            attended |= Q(listed=True)
-        return self.filter(attended).distinct()
+        """Those with a public page (see `public_condition`)."""
+        return self.filter(self.public_condition()).distinct()
+
+    def public_condition(self) -> Q:
+        """They attended a published meeting."""
+        return Q(attendances__meeting__in=Meeting.objects.published())
 
     def mention_targets(self) -> list:
         """Cross-link targets for texts that mention these people or organisations."""
@@ -68,7 +68,14 @@ class AttendeeQuerySet(models.QuerySet):
         return [Target(obj.mention_names, obj.get_absolute_url()) for obj in self]
 
 
+class OrganizationQuerySet(AttendeeQuerySet):
+    def public_condition(self) -> Q:
+        """...or editors listed them because the timeline speaks of them (LegCo, say)."""
+        return super().public_condition() | Q(listed=True)
+
+
 AttendeeManager = SlugManager.from_queryset(AttendeeQuerySet)
+OrganizationManager = SlugManager.from_queryset(OrganizationQuerySet)
 
 
 class MeetingSeries(models.Model):
@@ -289,7 +296,7 @@ class Organization(models.Model):
         "e.g. one the timeline speaks of (its mentions then link to it).",
     )
 
-    objects = AttendeeManager()
+    objects = OrganizationManager()
     history = HistoricalRecords()
 
     class Meta:
