@@ -24,7 +24,7 @@ CURATED_FIXTURES := $(wildcard milestones/fixtures/curated_*.json meetings/fixtu
 # Local settings for `make run`: debug on, SQLite in the project, unless the environment says otherwise.
 RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 
-.PHONY: help run serve setup test lint format check test-sqlite test-postgres system-deps clean messages messages-update
+.PHONY: help run serve setup test lint format check test-sqlite test-postgres system-deps clean messages messages-update bench bench-quick
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -84,6 +84,12 @@ test-sqlite: $(VENV)/.installed ## The whole suite on SQLite
 test-postgres: $(VENV)/.installed ## The whole suite on a throwaway PostgreSQL cluster
 	@echo "=== pytest on PostgreSQL ==="
 	bash scripts/with-postgres.sh $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed ## Performance benchmark at 10,000 milestones (bench/README.md; several minutes)
+	bash scripts/with-postgres.sh $(PY) bench/run.py
+
+bench-quick: $(VENV)/.installed ## The benchmark at small sizes, in under two minutes
+	bash scripts/with-postgres.sh $(PY) bench/run.py --quick
 
 clean: ## Remove the virtualenv, the local database and test artefacts
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* artifacts .pytest_cache .ruff_cache

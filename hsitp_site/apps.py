@@ -9,6 +9,11 @@ class HsitpSiteConfig(AppConfig):
     verbose_name = "Site"
     default = True
 
+    def ready(self):
+        from hsitp_site import caching
+
+        caching.connect_signals()  # writes to public content invalidate the page cache
+
 
 class HistoryAdminConfig(admin_apps.AdminConfig):
     """Django's admin with our site: the editors' desk, with counts on its index page."""

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from hsitp_site.caching import invalidate as invalidate_page_cache
 from hsitp_site.text import fingerprint
 
 SOURCES_FILE = "sources.csv"
@@ -256,4 +257,6 @@ def import_documents(
             importer(document, report, publish=publish)
         if dry_run:
             transaction.set_rollback(True)
+        elif report.changed_anything:
+            invalidate_page_cache()  # bulk_create sends no signals (hsitp_site/caching.py)
     return report

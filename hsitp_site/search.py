@@ -4,10 +4,12 @@ Pure text functions (query parsing, excerpts, highlighting) come first, then the
 (`*_matches`), then `site_search()`, the service the view calls, and the view.
 
 * PostgreSQL: full-text search with the "english" configuration and websearch syntax
-  (`"hong kong" -shenzhen`), ranked by `ts_rank`. The milestone and meeting vectors below are
-  the exact expressions of the GIN indexes that the migrations `0002_search_index` of
-  milestones and meetings create on PostgreSQL: change one, change the other (a test shows
-  with EXPLAIN that the index is used).
+  (`"hong kong" -shenzhen`), ranked by `ts_rank`. Milestones and meetings are matched and
+  ranked on a vector PostgreSQL stores with each row (`stored_vector`: a generated column
+  with a GIN index, migrations `0004_stored_search_vector`), so ranking many matches does
+  not parse their texts again; the milestone and meeting vectors below are the columns'
+  expressions: change one, change the other, in a new migration (a test shows with EXPLAIN
+  that the index is used).
 * Any other database, and on every database a query with CJK characters (which the
   "english" configuration does not split into words): every term must occur as a
   case-insensitive substring of one of the fields (AND); `-term` excludes.
@@ -22,12 +24,18 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import reduce
+from functools import partial, reduce
 from operator import and_, or_
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
 from django.db import connection
 from django.db.models import Count, F, Func, Q, TextField, Window
+from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -231,15 +239,24 @@ def excerpt(text: str, terms: Iterable[str], *, length: int = EXCERPT_LENGTH) ->
 # --- Queries -------------------------------------------------------------------------------
 
 
+def stored_vector(model):
+    """The search vector PostgreSQL stores with each row (a generated column with the GIN
+    index `<app>_search_gin`, made by the migrations `0004_stored_search_vector`): matching
+    and ranking read it instead of parsing the texts again. Its expression is
+    `milestone_vector()` or `meeting_vector()` below."""
+    table = model._meta.db_table
+    return RawSQL(f'"{table}"."search_vector"', [], output_field=SearchVectorField())
+
+
 def milestone_vector() -> SearchVector:
-    """Same expression as the index milestones_search_gin (see the migration)."""
+    """The expression of the stored column milestones_milestone.search_vector."""
     return SearchVector("title", weight="A", config=SEARCH_CONFIG) + SearchVector(
         "body", weight="B", config=SEARCH_CONFIG
     )
 
 
 def meeting_vector() -> SearchVector:
-    """Same expression as the index meetings_search_gin (see the migration)."""
+    """The expression of the stored column meetings_meeting.search_vector."""
     return (
         SearchVector("title", weight="A", config=SEARCH_CONFIG)
         + SearchVector("place", weight="B", config=SEARCH_CONFIG)
@@ -303,7 +320,8 @@ def milestone_matches(query: str):
     queryset = Milestone.objects.published().only(
         "title", "slug", "body", "date_precision", "date_start", "date_end"
     )
-    return _matching(queryset, query, milestone_vector, ["title", "body"], ["sort_key"])
+    vector = partial(stored_vector, Milestone)
+    return _matching(queryset, query, vector, ["title", "body"], ["sort_key"])
 
 
 def meeting_matches(query: str):
@@ -320,7 +338,7 @@ def meeting_matches(query: str):
         "number",
     )
     fields = ["title", "summary", "full_text", "place"]
-    return _matching(queryset, query, meeting_vector, fields, NEWEST_FIRST)
+    return _matching(queryset, query, partial(stored_vector, Meeting), fields, NEWEST_FIRST)
 
 
 def person_matches(query: str):

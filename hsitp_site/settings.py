@@ -10,6 +10,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from hsitp_site.cache_config import cache_settings, default_cache_dir
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -92,6 +94,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "hsitp_site.caching.PageCacheMiddleware",  # anonymous readers' pages (README, "Caching")
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -172,6 +175,17 @@ LOGGING = {
 }
 
 SITE_NAME = "HSITP History"
+
+# Caching (README.md, "Caching"): pages for anonymous readers in each process's memory and
+# the content version that invalidates them in a file all processes share; DJANGO_CACHE_URL
+# puts both in Redis or memcached (several servers). DJANGO_PAGE_CACHE_SECONDS=0 turns the
+# page cache off; entries never outlive the next scheduled publication anyway.
+CACHES = cache_settings(
+    os.environ.get("DJANGO_CACHE_URL", ""),
+    cache_dir=Path(os.environ.get("DJANGO_CACHE_DIR") or default_cache_dir(BASE_DIR)),
+    max_entries=env_int("DJANGO_CACHE_MAX_ENTRIES", 1000),
+)
+PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 3600)
 
 
 # Security (README.md, "Security"). With debug off everything is on: HTTPS only, HSTS for a

@@ -1,6 +1,11 @@
 """/sitemap.xml: every public page in English and Traditional Chinese, with hreflang
 alternates; and /robots.txt, which points crawlers to it.
 
+/sitemap.xml is a sitemap index: it lists the sections (/sitemap-milestones.xml and so on),
+each in pages of 1,000 items (the sitemaps' `limit`; ?p=2 for the next), so that no response
+grows with the history
+(at 10,000 milestones a single sitemap took seconds to render and weighed 8 MB).
+
 URLs use the request's host and scheme (django.contrib.sites is not installed, so Django
 uses RequestSite).
 """

@@ -18,16 +18,29 @@ def fingerprint(text: str) -> str:
     return hashlib.sha256(normalise_space(text).encode("utf-8")).hexdigest()
 
 
-def unique_slug(text: str, taken: set[str], *, length: int = 60, fallback: str = "item") -> str:
-    """A slug from `text`, cut at a word boundary, not in `taken` (which it then joins)."""
+def unique_slug(
+    text: str,
+    taken: set[str],
+    *,
+    length: int = 60,
+    fallback: str = "item",
+    counters: dict[str, int] | None = None,
+) -> str:
+    """A slug from `text`, cut at a word boundary, not in `taken` (which it then joins).
+
+    `counters` (a dict kept across calls) remembers the last number tried for each base, so
+    that many texts with the same start cost one step each, not one per earlier namesake."""
     base = slugify(text)
     if len(base) > length:
         base = base[: length + 1].rsplit("-", 1)[0]
     base = base or fallback
-    slug, counter = base, 2
+    counter = counters.get(base, 2) if counters is not None else 2
+    slug = base
     while slug in taken:
         suffix = f"-{counter}"
         slug = base[: length - len(suffix)].rstrip("-") + suffix
         counter += 1
+    if counters is not None:
+        counters[base] = counter
     taken.add(slug)
     return slug

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
@@ -48,7 +48,20 @@ urlpatterns = [
     path("api/", include(api_patterns)),
     path("meetings.ics", meeting_views.MeetingCalendarView.as_view(), name="calendar"),
     path("feeds/", include(feed_patterns)),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # An index of sections, each in pages of at most 1,000 items: no response grows with
+    # the history (hsitp_site/sitemaps.py).
+    path(
+        "sitemap.xml",
+        sitemap_views.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap-section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
     path("robots.txt", robots_txt, name="robots"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

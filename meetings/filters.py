@@ -1,4 +1,5 @@
 import django_filters
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Meeting, MeetingSeries, Mode, Organization
@@ -6,7 +7,8 @@ from meetings.models import Meeting, MeetingSeries, Mode, Organization
 
 def published_series(request=None):
     """Only series with a published meeting are offered: a draft's series stays unseen."""
-    return MeetingSeries.objects.filter(meetings__in=Meeting.objects.published()).distinct()
+    published = Meeting.objects.published().filter(series=OuterRef("pk"))
+    return MeetingSeries.objects.filter(Exists(published))  # EXISTS: no join to de-duplicate
 
 
 def published_organisations(request=None):

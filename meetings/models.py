@@ -4,7 +4,7 @@ meeting to a person and/or organisation with the role and the post held at the t
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, F, Prefetch, Q, Value, When
+from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -55,11 +55,24 @@ class AttendeeQuerySet(models.QuerySet):
 
     def public(self):
         """Those with a public page (see `public_condition`)."""
-        return self.filter(self.public_condition()).distinct()
+        return self.filter(self.public_condition())
 
     def public_condition(self) -> Q:
-        """They attended a published meeting."""
-        return Q(attendances__meeting__in=Meeting.objects.published())
+        """They attended a published meeting. (EXISTS, not a join: no duplicate rows to
+        remove with DISTINCT, and the database may stop at the first such meeting.)"""
+        field = self.model._meta.get_field("attendances").field.name
+        attended = Attendance.objects.filter(
+            **{field: OuterRef("pk")}, meeting__in=Meeting.objects.published()
+        )
+        return Q(Exists(attended))
+
+    def mentioned_in(self, text: str):
+        """Those whose name or abbreviation occurs in `text` (found by the database, so
+        that a page need not try every name): candidates for `link_mentions`."""
+        found = Q(text__contains=F("name"))
+        if any(field.name == "abbreviation" for field in self.model._meta.fields):
+            found |= Q(text__contains=F("abbreviation")) & ~Q(abbreviation="")
+        return self.alias(text=Value(text, output_field=models.TextField())).filter(found)
 
     def mention_targets(self) -> list:
         """Cross-link targets for texts that mention these people or organisations."""

@@ -80,13 +80,20 @@ class ParsedMeeting:
 
 # --- Text normalisation and document structure -------------------------------------------------
 
-_TRANSLATION = str.maketrans(
-    {
-        "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u3000": " ", "\t": " ",
-        "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
-        "\u2010": "-", "\u2011": "-", "\u200b": None, "\ufeff": None,
-    }
-)  # fmt: skip
+_REPLACEMENTS = {
+    "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u3000": " ", "\t": " ",
+    "\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
+    "\u2010": "-", "\u2011": "-", "\u200b": "", "\ufeff": "",
+}  # fmt: skip
+# One regular expression over the text: str.translate with a mapping looks up every
+# character in Python (half a millisecond for a release; re-importing 1,000 spent 1 s here).
+_REPLACE_RE = re.compile("[" + "".join(_REPLACEMENTS) + "]")
+
+
+def _normalise_characters(text: str) -> str:
+    return _REPLACE_RE.sub(lambda match: _REPLACEMENTS[match.group()], text)
+
+
 _ASTERISKS_RE = re.compile(r"^\s*\*[\s*]*$")
 _TRAILER_RE = re.compile(
     r"^\s*(?:(?:(?:Photo|Video)\s*)+|Ends(?:\s*/.*)?|Issued at HKT.*|NNNN)$", re.I
@@ -124,7 +131,7 @@ def _is_indented(line: str) -> bool:
 
 def _split_document(text: str) -> _Document:
     """Find the headline and the body paragraphs; raise ParseError if there are none."""
-    lines = text.translate(_TRANSLATION).splitlines()
+    lines = _normalise_characters(text).splitlines()
     start = next(
         (i for i, line in enumerate(lines) if line.strip() and not _ASTERISKS_RE.match(line)), None
     )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Q
 from django.utils import timezone
+from django.utils.text import slugify
 
 from hsitp_site.dating import FuzzyDate
 from hsitp_site.importing import ImportReport, SeedDocument, SeedError
@@ -33,18 +35,38 @@ def meeting_date(parsed: ParsedMeeting, published_on: dt.date | None) -> tuple[F
     return FuzzyDate.day(day), []
 
 
-class _Directory:
-    """People and organisations already known, reused rather than duplicated."""
+def _named(names) -> Q:
+    """Rows whose name is any of `names`, ignoring case (nothing for no names)."""
+    query = Q(pk__in=[])
+    for name in names:
+        query |= Q(name__iexact=name)
+    return query
 
-    def __init__(self):
-        self.people = {p.name.casefold(): p for p in Person.objects.all()}
-        self.organisations = list(Organization.objects.all())
-        self.person_slugs = {p.slug for p in self.people.values()}
-        self.organisation_slugs = {o.slug for o in self.organisations}
+
+def _slugs_like(model, text: str) -> set[str]:
+    """The slugs `unique_slug(text, ...)` could collide with: those sharing its start.
+    (Loading every slug for every release made importing n releases cost n².)"""
+    return set(
+        model.objects.filter(slug__startswith=slugify(text)[:20]).values_list("slug", flat=True)
+    )
+
+
+class _Directory:
+    """People and organisations already known, reused rather than duplicated: those this
+    release names, read in two queries whatever the size of the database."""
+
+    def __init__(self, parsed: ParsedMeeting):
+        people = {a.person.name for a in parsed.attendances if a.person}
+        bodies = {a.organisation.name for a in parsed.attendances if a.organisation}
+        self.people = {p.name.casefold(): p for p in Person.objects.filter(_named(people))}
+        self.organisations = list(Organization.objects.filter(_named(bodies)).order_by("pk"))
+        self.person_slugs: set[str] = set()
+        self.organisation_slugs: set[str] = set()
 
     def person(self, parsed: ParsedPerson) -> Person:
         key = parsed.name.casefold()
         if key not in self.people:
+            self.person_slugs |= _slugs_like(Person, parsed.name)
             slug = unique_slug(parsed.name, self.person_slugs, fallback="person")
             person = Person(honorific=parsed.honorific, name=parsed.name, slug=slug)
             person.full_clean(validate_unique=False, validate_constraints=False)
@@ -61,6 +83,7 @@ class _Directory:
             # The one body of that name, when this release or an earlier one left out its side.
             return same_name[0]
         label = f"{parsed.name} {side}" if same_name else parsed.name
+        self.organisation_slugs |= _slugs_like(Organization, label)
         organisation = Organization(
             name=parsed.name,
             abbreviation=parsed.abbreviation,
@@ -74,11 +97,12 @@ class _Directory:
 
 
 def _existing(parsed: ParsedMeeting, document: SeedDocument, series, text_fingerprint):
+    # Ordered by pk: the model's newest-first ordering costs more to build than the query.
     if series is not None and parsed.number is not None:
-        found = Meeting.objects.filter(series=series, number=parsed.number).first()
+        found = Meeting.objects.filter(series=series, number=parsed.number).order_by("pk").first()
         if found:
             return found
-    return Meeting.objects.filter(source_fingerprint=text_fingerprint).first()
+    return Meeting.objects.filter(source_fingerprint=text_fingerprint).order_by("pk").first()
 
 
 def import_meeting_release(document: SeedDocument, report: ImportReport, *, publish=False):
@@ -115,9 +139,7 @@ def import_meeting_release(document: SeedDocument, report: ImportReport, *, publ
         series=series,
         number=parsed.number,
         title=parsed.title,
-        slug=unique_slug(
-            parsed.title, set(Meeting.objects.values_list("slug", flat=True)), length=80
-        ),
+        slug=unique_slug(parsed.title, _slugs_like(Meeting, parsed.title), length=80),
         place=parsed.place,
         mode=parsed.mode,
         stated_month=parsed.month,
@@ -138,7 +160,7 @@ def import_meeting_release(document: SeedDocument, report: ImportReport, *, publ
     meeting.full_clean(validate_unique=False, validate_constraints=False)
     meeting.save()
 
-    directory = _Directory()
+    directory = _Directory(parsed)
     attendances = []
     for position, item in enumerate(parsed.attendances):
         attendance = Attendance(
@@ -152,7 +174,13 @@ def import_meeting_release(document: SeedDocument, report: ImportReport, *, publ
             side=item.side,
             position=position,
         )
-        attendance.full_clean(validate_unique=False, validate_constraints=False)
+        # The meeting, person and organisation were just read or written: checking each
+        # foreign key again would be two queries an attendance.
+        attendance.full_clean(
+            exclude=["meeting", "person", "organisation"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
         attendances.append(attendance)
     Attendance.objects.bulk_create(attendances)
     report.record(

@@ -1,15 +1,10 @@
 """Published meetings, and the people and organisations who have a public page, in
 /sitemap.xml, in every language, with hreflang alternates."""
 
-from django.contrib.sitemaps import Sitemap
-
+from hsitp_site.sitemap_pages import PagedI18nSitemap, latest_lastmod_of
 from meetings.models import Meeting, Organization, Person
 
-
-class I18nSitemap(Sitemap):
-    i18n = True
-    alternates = True
-    x_default = True
+I18nSitemap = PagedI18nSitemap
 
 
 class MeetingSitemap(I18nSitemap):
@@ -19,6 +14,9 @@ class MeetingSitemap(I18nSitemap):
     def lastmod(self, item):
         """The later of the last edit and the publication (a scheduled item appears then)."""
         return max(item.updated_at, item.published_at)
+
+    def get_latest_lastmod(self):
+        return latest_lastmod_of(Meeting.objects.published())
 
 
 class PersonSitemap(I18nSitemap):

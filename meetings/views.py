@@ -1,4 +1,6 @@
-from django.db.models import Count, Q
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.views.generic import DetailView, ListView, View
 from django_filters.views import FilterView
@@ -50,17 +52,28 @@ class MeetingDetailView(PreviewMixin, PublishedMeetingMixin, DetailView):
 class AttendanceHistoryView(DetailView):
     """A person's or an organisation's page: the published meetings attended, newest first.
 
-    Only people and organisations who attended a published meeting have a page.
+    Only people and organisations who attended a published meeting have a page. The
+    meetings come 100 a page (?page=2), so a page stays light however many there are.
     """
+
+    attendances_per_page = 100
 
     def get_queryset(self):
         return self.model.objects.public()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["attendances"] = Attendance.objects.filter(
+        attendances = Attendance.objects.filter(
             **{self.attendance_field: self.object}
         ).at_published_meetings()
+        paginator = Paginator(attendances, self.attendances_per_page)
+        page = paginator.get_page(self.request.GET.get("page"))
+        context.update(
+            attendances=page.object_list,
+            paginator=paginator,
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+        )
         context["mentioned_in"] = (
             Milestone.objects.published().chronological().mentioning(self.object.mention_names)
         )
@@ -73,12 +86,21 @@ class AttendeeListView(ListView):
     paginate_by = 100
 
     def get_queryset(self):
-        published = Q(attendances__meeting__in=Meeting.objects.published())
+        # A correlated subquery, not a join and GROUP BY: the database counts meetings for
+        # the 100 rows of the page only, not for everyone before paginating.
+        field = self.model._meta.get_field("attendances").field.name
+        meetings = (
+            Attendance.objects.filter(
+                **{field: OuterRef("pk")}, meeting__in=Meeting.objects.published()
+            )
+            .order_by()
+            .values(field)
+            .annotate(total=Count("meeting", distinct=True))
+            .values("total")
+        )
         return (
             self.model.objects.public()
-            .annotate(
-                meeting_total=Count("attendances__meeting", filter=published, distinct=True)
-            )
+            .annotate(meeting_total=Coalesce(Subquery(meetings), 0))
             .order_by("name")
         )
 

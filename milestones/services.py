@@ -57,6 +57,7 @@ def import_timeline(document: SeedDocument, report: ImportReport, *, publish: bo
     by_paragraph = {m.source_paragraph: m for m in existing if m.source_fingerprint not in seen}
     merged_paragraphs = {p.source_paragraph: p for p in merged if p.source_fingerprint not in seen}
     taken = set(Milestone.objects.values_list("slug", flat=True))
+    slug_counters: dict[str, int] = {}
     now = timezone.now()
     new: list[Milestone] = []
 
@@ -77,7 +78,8 @@ def import_timeline(document: SeedDocument, report: ImportReport, *, publish: bo
             continue
         milestone = by_paragraph.get(parsed.paragraph)
         if milestone is None:
-            milestone = Milestone(slug=unique_slug(parsed.title, taken, fallback="milestone"))
+            slug = unique_slug(parsed.title, taken, fallback="milestone", counters=slug_counters)
+            milestone = Milestone(slug=slug)
             _apply(milestone, document, parsed)
             if publish:
                 milestone.state, milestone.published_at = PublicationState.PUBLISHED, now

@@ -50,8 +50,9 @@ class MilestoneDetailView(PreviewMixin, PublishedMilestoneMixin, DetailView):
         key = milestone.sort_key
         context["previous"] = published.filter(sort_key__lt=key).order_by("-sort_key").first()
         context["next"] = published.filter(sort_key__gt=key).order_by("sort_key").first()
-        targets = [*Organization.objects.public().mention_targets()]
-        targets += Person.objects.public().mention_targets()
+        text = milestone.body
+        targets = [*Organization.objects.public().mentioned_in(text).mention_targets()]
+        targets += Person.objects.public().mentioned_in(text).mention_targets()
         context["body_html"] = link_mentions(milestone.body, targets)
         url = self.request.build_absolute_uri(milestone.get_absolute_url())
         context["structured_data"] = milestone.schema_org(url)

@@ -1,5 +1,6 @@
 """Shared fixtures: isolated media, plain static storage, and a real headless Chromium."""
 
+import os
 import shutil
 from pathlib import Path
 
@@ -40,6 +41,29 @@ def _isolated_files(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _isolated_caches(settings, tmp_path):
+    """Each test gets caches of its own, empty (hsitp_site/caching.py): a page cached by one
+    test never answers another. The page cache itself is off unless a test turns it on
+    (`settings.PAGE_CACHE_SECONDS`, as tests/test_caching.py does): the other tests look at
+    what views do, query counts included."""
+    from django.core.cache import caches
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"tests-{tmp_path.name}",
+        },
+        "content_version": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "content-version"),
+        },
+    }
+    settings.PAGE_CACHE_SECONDS = int(os.environ.get("TEST_PAGE_CACHE_SECONDS", "0"))
+    yield
+    caches["default"].clear()
 
 
 @pytest.fixture(scope="session")

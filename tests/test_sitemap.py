@@ -18,22 +18,38 @@ pytestmark = pytest.mark.django_db
 
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
-# One for each of: milestones, meetings, people, organisations (the list pages need none).
-SITEMAP_QUERIES = 4
+# The index counts each kind of item (milestones, meetings, people, organisations) to know
+# its pages; a page of a section counts its kind and reads one page of its items (the list
+# pages need none). /sitemap.xml is an index of sections: a single sitemap grew with the
+# history.
+SITEMAP_QUERIES = 6  # and the latest change of milestones and of meetings, for lastmod
+SECTION_QUERIES = 2
 LIST_PAGES = ["/", "/milestones/", "/meetings/", "/people/", "/organisations/"]
 
 
-def fetch(client, **headers) -> ET.Element:
-    response = client.get("/sitemap.xml", **headers)
+def fetch(client, path="/sitemap.xml", **headers) -> ET.Element:
+    response = client.get(path, **headers)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/xml"
     return ET.fromstring(response.content)
 
 
+def sections(client, **headers) -> list[str]:
+    """The pages of sections that the index at /sitemap.xml lists (full URLs)."""
+    index = fetch(client, **headers)
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    return [loc.text for loc in index.iter(f"{SITEMAP}loc")]
+
+
 def entries(client, **headers) -> dict[str, dict]:
-    """{location: {"lastmod": str | None, "alternates": {hreflang: href}}}."""
+    """{location: {"lastmod": str | None, "alternates": {hreflang: href}}}, from every page
+    of every section of the index."""
     result = {}
-    for url in fetch(client, **headers).iter(f"{SITEMAP}url"):
+    urls = []
+    for section in sections(client, **headers):
+        path = "/" + section.split("://", 1)[1].split("/", 1)[1]
+        urls += fetch(client, path, **headers).iter(f"{SITEMAP}url")
+    for url in urls:
         location = url.findtext(f"{SITEMAP}loc")
         assert location not in result, f"{location} is listed twice"
         result[location] = {
@@ -144,7 +160,7 @@ def test_sitemap_urls_use_the_request_host_and_scheme(client):
 
 
 def test_sitemap_query_count_is_fixed(client, django_assert_num_queries):
-    """One query per kind of item, however many items there are."""
+    """The index: one query per kind of item; a section's page: two; however many items."""
     public_world()
     with django_assert_num_queries(SITEMAP_QUERIES):
         fetch(client)
@@ -153,7 +169,34 @@ def test_sitemap_query_count_is_fixed(client, django_assert_num_queries):
         make_attendance(meeting, person=make_person(), organisation=make_organisation())
         make_milestone()
     with django_assert_num_queries(SITEMAP_QUERIES):
-        assert len(entries(client)) == 2 * (len(LIST_PAGES) + 4 + 5 * 4)
+        fetch(client)
+    with django_assert_num_queries(SECTION_QUERIES):
+        fetch(client, "/sitemap-milestones.xml")
+    assert len(entries(client)) == 2 * (len(LIST_PAGES) + 4 + 5 * 4)
+
+
+def test_sections_come_in_pages_of_a_thousand_items(client, django_assert_num_queries):
+    """A section longer than a page is split, and the index lists every page; a page reads
+    only its own items."""
+    from milestones.sitemaps import MilestoneSitemap
+
+    assert MilestoneSitemap.limit == 2000  # URLs: a thousand items in two languages
+    MilestoneSitemap.limit, limit = 4, MilestoneSitemap.limit
+    try:
+        for _ in range(5):
+            make_milestone()
+        listed = sections(client)
+        assert [s for s in listed if "milestones" in s] == [
+            "http://testserver/sitemap-milestones.xml",
+            "http://testserver/sitemap-milestones.xml?p=2",
+            "http://testserver/sitemap-milestones.xml?p=3",
+        ]
+        with django_assert_num_queries(SECTION_QUERIES):
+            page = fetch(client, "/sitemap-milestones.xml?p=3")
+        assert len(list(page.iter(f"{SITEMAP}url"))) == 2  # one milestone, two languages
+        assert len(entries(client)) == 2 * (len(LIST_PAGES) + 5)
+    finally:
+        MilestoneSitemap.limit = limit
 
 
 def test_robots_txt_allows_all_but_the_admin_and_points_to_the_sitemap(client):

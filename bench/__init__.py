@@ -1,0 +1,1 @@
+"""Benchmarks (bench/README.md): not part of the test suite."""

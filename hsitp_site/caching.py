@@ -1,0 +1,454 @@
+"""The page cache: what anonymous readers get is rendered once and served from the cache
+until the content changes (README.md, "Caching").
+
+One mechanism, applied in one place (`PageCacheMiddleware` in settings.MIDDLEWARE) to every
+public page and data endpoint listed in `CACHED_NAMESPACES` and `CACHED_URL_NAMES`:
+
+* **Keys.** A page is stored under a hash of the *content version*, the active language,
+  the absolute URL (scheme, host, path and query string) and the values of the request
+  headers the response declared in `Vary` (e.g. `Accept` for /api/). `Cookie` and
+  `Accept-Language` are left out on purpose: only requests without a session are cached,
+  and the language comes from the URL (LocaleMiddleware with i18n_patterns), which the key
+  already holds as the active language.
+* **Invalidation.** The content version is one random token in the `content_version` cache,
+  which all processes share (a file on one machine, Redis or memcached on several). Every
+  write to a model the public reads (milestones, meetings, people, organisations,
+  attendances, pictures...) replaces it: `post_save`/`post_delete` signals call
+  `invalidate()` (signals are used for this only; they are not domain logic), and writes
+  that send no signals (the importers' bulk_create, generate_history) call it themselves.
+  Inside a transaction the token is replaced when it commits (so a page another process
+  rendered meanwhile from the old rows is dropped), once however many rows it writes, and
+  at once too if this thread cached a page since its last replacement (see `invalidate`).
+* **Scheduled publication.** An item published for a future moment becomes public then,
+  with no job and no write. So an entry never outlives the next scheduled publication: its
+  lifetime is capped at that moment, found by one small query (`next_publication()`) whose
+  answer is itself cached per content version until the moment passes.
+* **Who is never cached.** Requests with a session cookie or an Authorization header (any
+  logged-in user: staff previews of drafts) bypass the cache, read and write. A response is
+  stored only if it is a 200 to a GET, sets no cookie, is not marked private/no-store/
+  no-cache, and the user is anonymous.
+* **Conditional GET.** Cached responses carry a weak `ETag` (the key and the scheduled
+  moment: it changes exactly when the content may) and `Last-Modified` (when the page was
+  rendered); `If-None-Match` is answered with 304 before the page is even fetched.
+  `Cache-Control: max-age=0` makes browsers and proxies revalidate every time, and
+  `Vary: Cookie` keeps shared caches from giving a reader's page to an editor.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import os
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.filebased import FileBasedCache
+from django.db import transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.http import HttpResponse
+from django.utils import timezone, translation
+from django.utils.cache import (
+    cc_delim_re,
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+)
+from django.utils.http import http_date
+
+from hsitp_site.cache_config import PAGE_ALIAS, VERSION_ALIAS
+
+VERSION_KEY = "content-version"
+# Apps whose models the public reads; their historical (revision) models are not public.
+WATCHED_APPS = ("milestones", "meetings", "pictures")
+# The views that are cached: every public page, feed and data endpoint. The admin and the
+# language switch (a POST) are not; tests/test_caching.py checks nothing public is missed.
+CACHED_NAMESPACES = frozenset({"milestones", "meetings", "api", "feeds"})
+CACHED_URL_NAMES = frozenset({"home", "search", "calendar", "sitemap", "sitemap-section", "robots"})
+NOT_CACHED_NAMESPACES = frozenset({"admin"})
+NOT_CACHED_URL_NAMES = frozenset({"set_language"})
+# Request headers a response may vary on that are not part of the key (see above).
+KEY_IGNORES_VARY = frozenset({"cookie", "accept-language"})
+# A streamed response (the CSVs) is kept if it is at most this large.
+MAX_STREAMED_BYTES = 64 * 1024 * 1024
+DEFAULT_SECONDS = 3600
+
+
+def page_cache_seconds() -> int:
+    """The longest an entry lives (settings.PAGE_CACHE_SECONDS); 0 turns the cache off."""
+    return getattr(settings, "PAGE_CACHE_SECONDS", DEFAULT_SECONDS)
+
+
+# --- The content version -----------------------------------------------------------------
+
+
+def _new_token() -> str:
+    # Time-ordered and random: never reused, even after the cache lost the key.
+    return f"{time.time_ns():x}{secrets.token_hex(4)}"
+
+
+_file_memo: dict[str, tuple] = {}
+
+
+def _read_version(store):
+    """The stored version. With the file cache (one machine), the file is read again only
+    when it was replaced (FileBasedCache writes by renaming a new file in place), which a
+    stat() tells far more cheaply than opening and unpickling it on every request."""
+    if not isinstance(store, FileBasedCache):
+        return store.get(VERSION_KEY)
+    path = store._key_to_file(VERSION_KEY)
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError:
+        return None
+    identity = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    memo = _file_memo.get(path)
+    if memo is not None and memo[0] == identity:
+        return memo[1]
+    version = store.get(VERSION_KEY)
+    if version is not None:
+        _file_memo[path] = (identity, version)
+    return version
+
+
+def content_version() -> str:
+    """The current content version (created the first time it is asked for)."""
+    store = caches[VERSION_ALIAS]
+    version = _read_version(store)
+    if version is None:
+        version = _new_token()
+        if not store.add(VERSION_KEY, version, timeout=None):
+            version = store.get(VERSION_KEY) or version
+    return version
+
+
+def bump_content_version() -> None:
+    """A new content version: every page cached so far is no longer found."""
+    caches[VERSION_ALIAS].set(VERSION_KEY, _new_token(), timeout=None)
+
+
+def _bump_after_commit() -> None:
+    bump_content_version()
+
+
+_thread = threading.local()  # .stored: this thread cached a page since it last bumped
+
+
+def invalidate(using=None) -> None:
+    """The public content changed (or is changing): drop every cached page.
+
+    Outside a transaction, at once. Inside one, once when it commits (until then other
+    processes and threads read, and may cache, the old rows; one bump per transaction
+    however many writes it makes), and at once as well if this thread has cached a page
+    since its last bump, since only this thread can see the uncommitted rows (a test, or a
+    page rendered inside the same transaction). So an import or loaddata that writes
+    thousands of rows replaces the version twice, not thousands of times.
+    """
+    connection = transaction.get_connection(using)
+    if not connection.in_atomic_block:
+        bump_content_version()
+        return
+    if getattr(_thread, "stored", True):
+        bump_content_version()
+        _thread.stored = False
+    if not any(
+        callback is _bump_after_commit for _sids, callback, _robust in connection.run_on_commit
+    ):
+        transaction.on_commit(_bump_after_commit, using=using, robust=True)
+
+
+_watched: dict[type, bool] = {}
+
+
+def is_public_model(model) -> bool:
+    """Whether writes to `model` can change what the public sees."""
+    if model not in _watched:
+        opts = getattr(model, "_meta", None)
+        _watched[model] = bool(
+            opts is not None
+            and opts.app_label in WATCHED_APPS
+            and not opts.model_name.startswith("historical")
+        )
+    return _watched[model]
+
+
+def _content_changed(sender, using=None, **kwargs) -> None:
+    if is_public_model(sender):
+        invalidate(using)
+
+
+def connect_signals() -> None:
+    """Called once, from HsitpSiteConfig.ready(): writes invalidate the page cache."""
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_content_changed, dispatch_uid=f"hsitp_page_cache_{id(signal)}")
+
+
+# --- Scheduled publication ---------------------------------------------------------------
+
+
+def publishable_models() -> list:
+    from hsitp_site.models import PublishableModel
+
+    return [
+        model
+        for label in WATCHED_APPS
+        for model in apps.get_app_config(label).get_models()
+        if issubclass(model, PublishableModel)
+    ]
+
+
+def next_publication(after):
+    """The earliest publication time later than `after` of anything published for the
+    future (a scheduled item), or None: one query over every publishable model."""
+    from hsitp_site.models import PublicationState
+
+    querysets = [
+        model.objects.filter(state=PublicationState.PUBLISHED, published_at__gt=after)
+        .order_by()
+        .values_list("published_at", flat=True)
+        for model in publishable_models()
+    ]
+    first, *others = querysets
+    union = first.union(*others, all=True) if others else first
+    return next(iter(union.order_by("published_at")[:1]), None)
+
+
+_schedule_memo: dict[str, float | None] = {}
+
+
+def _scheduled_moment(version: str, now: float) -> float | None:
+    """When the next scheduled item becomes public (a Unix time), or None. Kept in this
+    process for the content version (any write replaces it) until that moment passes."""
+    if version in _schedule_memo:
+        at = _schedule_memo[version]
+        if at is None or at > now:
+            return at
+    moment = next_publication(timezone.now())
+    at = moment.timestamp() if moment else None
+    _schedule_memo.clear()  # only the current version matters
+    _schedule_memo[version] = at
+    return at
+
+
+# --- The middleware ----------------------------------------------------------------------
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.md5("\x1f".join(parts).encode(), usedforsecurity=False).hexdigest()
+
+
+def is_cached_view(request) -> bool:
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return False
+    return match.namespace in CACHED_NAMESPACES or (
+        not match.namespace and match.url_name in CACHED_URL_NAMES
+    )
+
+
+def is_anonymous_request(request) -> bool:
+    """No session and no credentials: a reader, never an editor."""
+    return (
+        settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and "HTTP_AUTHORIZATION" not in request.META
+    )
+
+
+def _vary_headers(response) -> list[str]:
+    if not response.has_header("Vary"):
+        return []
+    return [header.strip() for header in cc_delim_re.split(response["Vary"]) if header.strip()]
+
+
+@dataclass
+class PageLookup:
+    """One anonymous request's cache entry: where it is, and until when it is good."""
+
+    started: float
+    version: str
+    scheduled: float | None
+    valid_until: float
+    base: str  # language and absolute URL
+    vary: tuple[str, ...] = ()
+    served: bool = False
+    key: str = field(default="", init=False)
+    etag: str = field(default="", init=False)
+
+    def locate(self, request) -> None:
+        values = [f"{name.lower()}={request.headers.get(name, '')}" for name in self.vary]
+        self.key = "page:" + _digest(self.version, self.base, *values)
+        moment = "none" if self.scheduled is None else f"{self.scheduled:.6f}"
+        self.etag = f'W/"{_digest(self.key, moment)[:32]}"'
+
+    @property
+    def vary_key(self) -> str:
+        return "vary:" + _digest(self.base)
+
+    def validators(self, response) -> None:
+        response["ETag"] = self.etag
+        if not response.has_header("Last-Modified"):
+            response["Last-Modified"] = http_date(self.started)
+        patch_cache_control(response, max_age=0)
+        patch_vary_headers(response, ["Cookie"])
+
+
+_vary_memo: dict[str, tuple[str, ...]] = {}
+VARY_MEMO_SIZE = 10_000
+
+
+def _learned_vary(lookup: PageLookup) -> tuple[str, ...]:
+    """The request headers this URL's response varied on, as last seen (in this process,
+    else in the shared cache)."""
+    vary = _vary_memo.get(lookup.base)
+    if vary is None:
+        vary = tuple(caches[PAGE_ALIAS].get(lookup.vary_key) or ())
+        _remember_vary(lookup.base, vary)
+    return vary
+
+
+def _remember_vary(base: str, vary: tuple[str, ...]) -> None:
+    if len(_vary_memo) >= VARY_MEMO_SIZE:
+        _vary_memo.clear()
+    _vary_memo[base] = vary
+
+
+def start_lookup(request) -> PageLookup:
+    seconds = page_cache_seconds()
+    now = time.time()
+    version = content_version()
+    base = f"{translation.get_language()}|{request.build_absolute_uri()}"
+    lookup = PageLookup(now, version, None, now + seconds, base)
+    lookup.vary = _learned_vary(lookup)
+    lookup.scheduled = _scheduled_moment(version, now)
+    if lookup.scheduled is not None:
+        lookup.valid_until = min(lookup.valid_until, lookup.scheduled)
+    lookup.locate(request)
+    return lookup
+
+
+def cached_response(request, lookup: PageLookup) -> HttpResponse | None:
+    """304 if the reader's copy is current, the stored page if there is one, else None."""
+    if request.META.get("HTTP_IF_NONE_MATCH"):
+        stub = HttpResponse()
+        lookup.validators(stub)
+        del stub["Last-Modified"]  # when the stored page was rendered is not known here
+        answer = get_conditional_response(request, etag=lookup.etag, response=stub)
+        if answer is not stub:
+            return answer
+    entry = caches[PAGE_ALIAS].get(lookup.key)
+    if entry is None or entry["valid_until"] <= time.time():
+        return None
+    response = HttpResponse(entry["content"], status=entry["status"])
+    for name, value in entry["headers"]:
+        response[name] = value
+    response["X-Page-Cache"] = "hit"
+    return get_conditional_response(
+        request, etag=lookup.etag, last_modified=entry["rendered"], response=response
+    )
+
+
+def _storable(request, response) -> bool:
+    if request.method != "GET" or response.status_code != 200 or response.cookies:
+        return False
+    cache_control = response.get("Cache-Control", "").lower()
+    if any(word in cache_control for word in ("private", "no-store", "no-cache")):
+        return False
+    if "*" in _vary_headers(response):
+        return False
+    user = getattr(request, "user", None)
+    return not (user is not None and user.is_authenticated)
+
+
+def _entry(lookup: PageLookup, response, content: bytes) -> dict:
+    return {
+        "status": response.status_code,
+        "headers": [(k, v) for k, v in response.items() if k.lower() != "x-page-cache"],
+        "content": content,
+        "rendered": int(lookup.started),
+        "valid_until": lookup.valid_until,
+    }
+
+
+def _store(lookup: PageLookup, entry: dict) -> None:
+    lifetime = lookup.valid_until - time.time()
+    if lifetime > 0:
+        caches[PAGE_ALIAS].set(lookup.key, entry, math.ceil(lifetime))
+        _thread.stored = True
+
+
+def _streamed(lookup: PageLookup, response, chunks):
+    """Pass the chunks on as they come; keep them, and store the whole once it is sent."""
+    kept, size = [], 0
+    for chunk in chunks:
+        if kept is not None:
+            kept.append(chunk)
+            size += len(chunk)
+            if size > MAX_STREAMED_BYTES:
+                kept = None
+        yield chunk
+    if kept is not None:
+        _store(lookup, _entry(lookup, response, b"".join(kept)))
+
+
+def finish(request, response, lookup: PageLookup):
+    """After the view: validators on the response, and into the cache if it may be."""
+    if not _storable(request, response) and not (
+        request.method == "HEAD" and response.status_code == 200
+    ):
+        patch_vary_headers(response, ["Cookie"])
+        return response
+    vary = tuple(name for name in _vary_headers(response) if name.lower() not in KEY_IGNORES_VARY)
+    if vary != lookup.vary:  # first sight of this URL's Vary: key and ETag include it
+        caches[PAGE_ALIAS].set(lookup.vary_key, list(vary), None)
+        _remember_vary(lookup.base, vary)
+        lookup.vary = vary
+        lookup.locate(request)
+    lookup.validators(response)
+    if request.method == "GET":
+        response["X-Page-Cache"] = "miss"
+        if response.streaming:
+            response.streaming_content = _streamed(lookup, response, response.streaming_content)
+        else:
+            _store(lookup, _entry(lookup, response, response.content))
+    return get_conditional_response(
+        request, etag=lookup.etag, last_modified=int(lookup.started), response=response
+    )
+
+
+class PageCacheMiddleware:
+    """Serves anonymous readers from the page cache (see the module's docstring).
+
+    Place it after AuthenticationMiddleware. It acts in process_view, once the URL is
+    resolved, on the views `is_cached_view()` accepts, and only for GET and HEAD.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        lookup = getattr(request, "_page_cache", None)
+        if lookup is not None:
+            if not lookup.served:
+                response = finish(request, response, lookup)
+        elif getattr(request, "_page_cache_view", False):
+            # Editors' responses differ from readers': shared caches must tell them apart.
+            patch_vary_headers(response, ["Cookie"])
+        return response
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.method not in ("GET", "HEAD") or not is_cached_view(request):
+            return None
+        request._page_cache_view = True
+        if page_cache_seconds() <= 0 or not is_anonymous_request(request):
+            return None
+        lookup = start_lookup(request)
+        request._page_cache = lookup
+        response = cached_response(request, lookup)
+        if response is not None:
+            lookup.served = True
+        return response

@@ -1,0 +1,60 @@
+"""Sitemaps in pages that stay light however long the history grows.
+
+Django's i18n sitemaps paginate a Python list of every (item, language) pair, so every page
+of a section, and the index that counts the pages, read every item; and the index computes
+the latest `lastmod` by calling `lastmod()` on every item. `PagedI18nSitemap` reads one
+page of items with LIMIT/OFFSET and counts with COUNT(*); `latest_lastmod_of()` asks the
+database for the latest change with one aggregate.
+"""
+
+from collections.abc import Sequence
+
+from django.contrib.sitemaps import Sitemap
+from django.core.paginator import Paginator
+from django.db.models import Max
+from django.db.models.functions import Greatest
+
+
+class LanguagePairs(Sequence):
+    """(item, language) for every item of `queryset` and every language, in that order (as
+    Django's i18n sitemaps list them), read from the database a slice at a time."""
+
+    def __init__(self, queryset, languages):
+        self.queryset, self.languages = queryset, list(languages)
+        self._length = None
+
+    def __len__(self) -> int:
+        if self._length is None:
+            self._length = self.queryset.count() * len(self.languages)
+        return self._length
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop, _step = index.indices(len(self))
+        per_item = len(self.languages)
+        first, last = start // per_item, -(-stop // per_item)
+        pairs = [
+            (item, language) for item in self.queryset[first:last] for language in self.languages
+        ]
+        offset = start - first * per_item
+        return pairs[offset : offset + max(0, stop - start)]
+
+
+class PagedI18nSitemap(Sitemap):
+    """Every item in every language with hreflang alternates, 2,000 URLs (1,000 items in
+    two languages) a page of its section."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+    limit = 2000
+
+    @property
+    def paginator(self):
+        return Paginator(LanguagePairs(self.items(), self._languages()), self.limit)
+
+
+def latest_lastmod_of(queryset):
+    """The latest of each item's last change and publication, in one aggregate query."""
+    return queryset.aggregate(latest=Max(Greatest("updated_at", "published_at")))["latest"]

@@ -1,0 +1,526 @@
+"""The page cache (hsitp_site/caching.py): anonymous readers get cached pages; every change
+to what they may see, and every scheduled publication, shows at once; editors and drafts
+never go through it."""
+
+import datetime as dt
+import io
+
+import pytest
+import time_machine
+from django.core.cache import caches
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
+from django.utils.http import http_date
+from PIL import Image
+
+from hsitp_site import caching
+from hsitp_site.cache_config import CacheURLError, cache_settings
+from hsitp_site.dating import FuzzyDate
+from hsitp_site.importing import document_from_text, import_documents
+from meetings.models import Meeting, MeetingPhoto
+from milestones.models import Milestone
+from milestones.services import merge_milestones
+from pictures.models import Picture
+from tests.factories import (
+    make_attended_meeting,
+    make_milestone,
+    make_user,
+)
+
+pytestmark = pytest.mark.django_db
+HK = timezone.get_fixed_timezone(8 * 60)
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    """The page cache on, as in production (the rest of the suite runs with it off)."""
+    settings.PAGE_CACHE_SECONDS = 3600
+
+
+@pytest.fixture
+def world():
+    """A little of everything the public reads, with stable addresses."""
+    milestone = make_milestone(title="Land handed over", slug="land", body="The CEDD acted.")
+    make_milestone(title="Second milestone", slug="second")
+    meeting, attendances = make_attended_meeting(slug="jtf-11", title="Eleventh meeting")
+    person = attendances[0].person
+    organisation = attendances[-1].organisation
+    return {
+        "milestone": milestone,
+        "meeting": meeting,
+        "person": person,
+        "organisation": organisation,
+    }
+
+
+def public_urls(world) -> list[str]:
+    person, organisation = world["person"], world["organisation"]
+    return [
+        "/",
+        "/milestones/",
+        "/milestones/?year=2021",
+        "/milestones/land/",
+        "/meetings/",
+        "/meetings/jtf-11/",
+        "/people/",
+        person.get_absolute_url(),
+        "/organisations/",
+        organisation.get_absolute_url(),
+        "/search/?q=land",
+        "/feeds/milestones/",
+        "/feeds/milestones/atom/",
+        "/feeds/meetings/",
+        "/feeds/meetings/atom/",
+        "/sitemap.xml",
+        "/sitemap-milestones.xml",
+        "/api/",
+        "/api/milestones/",
+        "/api/meetings/",
+        "/api/milestones.csv",
+        "/api/meetings.csv",
+        "/api/timeline.json",
+        "/meetings.ics",
+        "/robots.txt",
+        "/zh-hant/",
+        "/zh-hant/milestones/",
+        "/zh-hant/milestones/land/",
+        "/zh-hant/meetings/jtf-11/",
+    ]
+
+
+def body(response) -> bytes:
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
+def text(client, url, **headers) -> str:
+    response = client.get(url, **headers)
+    assert response.status_code == 200, url
+    return body(response).decode()
+
+
+# --- Served from the cache ------------------------------------------------------------------
+
+
+def test_second_anonymous_request_is_served_from_the_cache_without_queries(
+    client, world, django_assert_num_queries
+):
+    """Every public page, feed and data endpoint, in both languages: the second request
+    makes no SQL query and gets the same bytes."""
+    for url in public_urls(world):
+        first = client.get(url)
+        assert first.status_code == 200, url
+        assert first["X-Page-Cache"] == "miss", url
+        first_body = body(first)
+        with django_assert_num_queries(0):
+            second = client.get(url)
+        assert second["X-Page-Cache"] == "hit", url
+        assert body(second) == first_body, url
+        assert second["Content-Type"] == first["Content-Type"], url
+
+
+def test_every_public_url_is_cached_and_only_the_desk_and_language_switch_are_not():
+    """A new public URL is cached unless it is deliberately left out here."""
+
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                inner = pattern.namespace or namespace
+                yield from walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern):
+                yield namespace, pattern.name
+
+    routes = set(walk(get_resolver().url_patterns))
+    for namespace, name in routes:
+        cached = namespace in caching.CACHED_NAMESPACES or (
+            not namespace and name in caching.CACHED_URL_NAMES
+        )
+        excluded = namespace in caching.NOT_CACHED_NAMESPACES or (
+            not namespace and name in caching.NOT_CACHED_URL_NAMES
+        )
+        assert cached != excluded, (namespace, name)
+
+
+def test_pages_say_they_vary_by_cookie_and_must_be_revalidated(client, world):
+    response = client.get("/milestones/")
+    assert "Cookie" in response["Vary"]
+    assert "max-age=0" in response["Cache-Control"]
+    assert response["ETag"].startswith('W/"')
+    assert response["Last-Modified"]
+
+
+def test_languages_are_cached_apart(client, world):
+    """English and Traditional Chinese versions of a page never answer for each other."""
+    for _ in range(2):
+        english = text(client, "/milestones/")
+        chinese = text(client, "/zh-hant/milestones/")
+        assert 'lang="en-HK"' in english and 'lang="zh-Hant-HK"' not in english
+        assert 'lang="zh-Hant-HK"' in chinese and 'lang="en-HK"' not in chinese
+    # A language preference never turns the English URL Chinese, cached or not.
+    assert 'lang="en-HK"' in text(client, "/milestones/", HTTP_ACCEPT_LANGUAGE="zh-hant")
+
+
+def test_content_negotiation_is_cached_apart(client, world):
+    """/api/ varies on Accept: the page and the JSON are separate entries."""
+    for _ in range(2):
+        assert client.get("/api/", HTTP_ACCEPT="application/json")["Content-Type"].startswith(
+            "application/json"
+        )
+        assert client.get("/api/", HTTP_ACCEPT="text/html")["Content-Type"].startswith("text/html")
+
+
+def test_hosts_are_cached_apart(client, world):
+    """Absolute links use the host asked for; each host has its own entry."""
+    assert "http://localhost/milestones/land/" in text(
+        client, "/api/milestones/", HTTP_HOST="localhost"
+    )
+    assert "http://testserver/milestones/land/" in text(client, "/api/milestones/")
+
+
+# --- Invalidation ---------------------------------------------------------------------------
+
+
+def test_publishing_shows_at_once(client, world):
+    draft = make_milestone(title="Freshly published", published=False)
+    assert "Freshly published" not in text(client, "/milestones/")
+    draft.publish()
+    draft.save()
+    assert "Freshly published" in text(client, "/milestones/")
+    assert "Freshly published" in text(client, "/feeds/milestones/")
+
+
+def test_unpublishing_hides_at_once(client, world):
+    milestone = world["milestone"]
+    for url in ("/milestones/", "/api/milestones.csv", "/sitemap-milestones.xml"):
+        assert "land" in text(client, url)
+    assert client.get("/milestones/land/").status_code == 200
+    milestone.unpublish()
+    milestone.save()
+    assert "Land handed over" not in text(client, "/milestones/")
+    assert "Land handed over" not in text(client, "/api/milestones.csv")
+    assert "/milestones/land/" not in text(client, "/sitemap-milestones.xml")
+    assert client.get("/milestones/land/").status_code == 404
+
+
+def test_editing_shows_at_once(client, world):
+    assert "Land handed over" in text(client, "/milestones/land/")
+    milestone = world["milestone"]
+    milestone.title = "Land handed over in full"
+    milestone.save()
+    assert "Land handed over in full" in text(client, "/milestones/land/")
+    assert "Land handed over in full" in text(client, "/api/timeline.json")
+
+
+def test_deleting_shows_at_once(client, world):
+    assert "Second milestone" in text(client, "/milestones/")
+    Milestone.objects.filter(slug="second").delete()
+    assert "Second milestone" not in text(client, "/milestones/")
+
+
+def test_editing_a_person_shows_on_the_meeting_page(client, world):
+    person = world["person"]
+    assert person.name in text(client, "/meetings/jtf-11/")
+    person.name = "Renamed Person"
+    person.save()
+    assert "Renamed Person" in text(client, "/meetings/jtf-11/")
+    assert "Renamed Person" in text(client, "/api/meetings.csv")
+
+
+def test_deleting_a_meeting_shows_at_once(client, world):
+    assert "Eleventh meeting" in text(client, "/meetings/")
+    world["meeting"].delete()
+    assert "Eleventh meeting" not in text(client, "/meetings/")
+    assert "Eleventh meeting" not in text(client, "/meetings.ics")
+
+
+def test_an_import_shows_at_once(client, world):
+    """The importers write with bulk_create (no signals): the import runner invalidates."""
+    assert "Imported in bulk" not in text(client, "/milestones/")
+    document = document_from_text(
+        "Imported in bulk on 6 Sep 2021.\nAnother imported paragraph in 2022.\n",
+        name="bulk.txt",
+    )
+    import_documents([document], publish=True)
+    assert "Imported in bulk" in text(client, "/milestones/")
+
+
+def test_a_dry_run_import_changes_nothing_it_shows(client, world):
+    document = document_from_text("A dry run paragraph in 2021.\n", name="dry.txt")
+    import_documents([document], dry_run=True, publish=True)
+    assert "A dry run paragraph" not in text(client, "/milestones/")
+
+
+def test_a_merge_shows_at_once(client, world):
+    first = world["milestone"]
+    second = Milestone.objects.get(slug="second")
+    assert "Second milestone" in text(client, "/milestones/")
+    merge_milestones([first, second])
+    html = text(client, "/milestones/")
+    assert "Second milestone" not in html
+    assert "What happened in milestone" in text(client, "/milestones/land/")
+
+
+def _picture(alt: str) -> Picture:
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 300), (30, 120, 110)).save(buffer, "JPEG")
+    picture = Picture(image=SimpleUploadedFile("loop.jpg", buffer.getvalue()), alt_text=alt)
+    picture.full_clean()
+    picture.save()
+    return picture
+
+
+def test_picture_changes_show_at_once(client, world):
+    picture = _picture("The Loop from the air")
+    milestone = world["milestone"]
+    milestone.lead_image = picture
+    milestone.save()
+    assert 'alt="The Loop from the air"' in text(client, "/milestones/land/")
+    picture.alt_text = "The Loop at dusk"
+    picture.save()
+    assert 'alt="The Loop at dusk"' in text(client, "/milestones/land/")
+    MeetingPhoto.objects.create(meeting=world["meeting"], picture=picture)
+    assert 'alt="The Loop at dusk"' in text(client, "/meetings/jtf-11/")
+
+
+def test_writes_in_a_transaction_invalidate_again_after_the_commit(
+    django_capture_on_commit_callbacks,
+):
+    """Other processes read the old rows until the commit: what they cache meanwhile is
+    dropped by a bump after it, one per transaction however many writes it makes. This
+    thread (which sees the new rows at once) bumps at once if it has cached a page since."""
+    caching._thread.stored = True  # as if this thread had just cached a page
+    before = caching.content_version()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        make_milestone()
+        middle = caching.content_version()
+        make_milestone()  # nothing cached since the last bump: no need to bump again
+        assert caching.content_version() == middle
+        caching._thread.stored = True
+        make_milestone()
+        assert caching.content_version() != middle
+        middle = caching.content_version()
+    assert middle != before
+    assert [c for c in callbacks if c is caching._bump_after_commit] == [caching._bump_after_commit]
+    callbacks[-1]()
+    assert caching.content_version() != middle
+
+
+def test_a_write_outside_a_transaction_bumps_at_once(transactional_db):
+    caching._thread.stored = False
+    before = caching.content_version()
+    make_milestone()
+    assert caching.content_version() != before
+
+
+def test_the_content_version_is_shared_through_its_cache(settings):
+    """Another process (here: another handle on the same file cache) sees a bump."""
+    from django.core.cache.backends.filebased import FileBasedCache
+
+    other = FileBasedCache(settings.CACHES["content_version"]["LOCATION"], {})
+    version = caching.content_version()
+    assert other.get(caching.VERSION_KEY) == version
+    other.set(caching.VERSION_KEY, "bumped-elsewhere", None)
+    assert caching.content_version() == "bumped-elsewhere"
+
+
+# --- Scheduled publication ------------------------------------------------------------------
+
+
+def test_a_scheduled_milestone_appears_at_its_moment_with_no_write(
+    client, world, django_assert_num_queries
+):
+    """Cached pages never outlive the next scheduled publication."""
+    moment = dt.datetime(2031, 5, 1, 10, 0, tzinfo=HK)
+    make_milestone(title="Scheduled milestone", slug="scheduled", published_at=moment)
+    with time_machine.travel(moment - dt.timedelta(hours=1), tick=False):
+        assert "Scheduled milestone" not in text(client, "/milestones/")
+        assert client.get("/milestones/scheduled/").status_code == 404
+    with time_machine.travel(moment - dt.timedelta(seconds=1), tick=False):
+        with django_assert_num_queries(0):  # still the cached page: nothing changed
+            assert "Scheduled milestone" not in text(client, "/milestones/")
+    with time_machine.travel(moment, tick=False):
+        assert "Scheduled milestone" in text(client, "/milestones/")
+        assert "Scheduled milestone" in text(client, "/feeds/milestones/")
+        assert client.get("/milestones/scheduled/").status_code == 200
+        assert client.get("/api/milestones/").json()["count"] == 3
+
+
+def test_several_scheduled_items_each_appear_at_their_moment(client, world):
+    first = dt.datetime(2031, 5, 1, 10, 0, tzinfo=HK)
+    second = first + dt.timedelta(days=2)
+    make_milestone(title="First scheduled", published_at=first)
+    make_attended_meeting(title="Scheduled meeting", published_at=second)
+    with time_machine.travel(first - dt.timedelta(minutes=5), tick=False):
+        html = text(client, "/")
+        assert "First scheduled" not in html and "Scheduled meeting" not in html
+    with time_machine.travel(first + dt.timedelta(minutes=5), tick=False):
+        html = text(client, "/")
+        assert "First scheduled" in html and "Scheduled meeting" not in html
+        assert "Scheduled meeting" not in text(client, "/meetings/")
+    with time_machine.travel(second, tick=False):
+        assert "Scheduled meeting" in text(client, "/meetings/")
+
+
+# --- Editors and drafts ---------------------------------------------------------------------
+
+
+def test_staff_preview_is_never_cached_nor_stored(client, world, django_assert_max_num_queries):
+    draft = make_milestone(title="Secret draft", slug="secret", published=False)
+    client.force_login(make_user("editor"))
+    for _ in range(2):
+        response = client.get("/milestones/secret/")
+        assert response.status_code == 200 and "Secret draft" in response.content.decode()
+        assert "X-Page-Cache" not in response
+        assert "no-store" in response["Cache-Control"]
+    client.logout()
+    assert client.get("/milestones/secret/").status_code == 404
+    assert "Secret draft" not in text(client, "/milestones/")
+    assert draft.state == "draft"
+
+
+def test_logged_in_requests_bypass_the_cache_both_ways(client, world):
+    """A page cached for readers is not served to an editor, and an editor's request of a
+    public page does not fill the cache."""
+    assert client.get("/milestones/")["X-Page-Cache"] == "miss"
+    client.force_login(make_user("publisher"))
+    staff = client.get("/milestones/")
+    assert "X-Page-Cache" not in staff and "ETag" not in staff
+    assert "Cookie" in staff["Vary"]
+    assert client.get("/milestones/land/").status_code == 200
+    client.logout()
+    assert client.get("/milestones/land/")["X-Page-Cache"] == "miss"
+
+
+def test_a_draft_never_comes_out_of_the_cache(client, world):
+    """Staff preview a draft at its URL; readers still get 404 (404s are not stored)."""
+    make_milestone(title="Unseen draft", slug="unseen-draft", published=False)
+    assert client.get("/milestones/unseen-draft/").status_code == 404
+    client.force_login(make_user("superuser"))
+    assert client.get("/milestones/unseen-draft/").status_code == 200
+    client.logout()
+    response = client.get("/milestones/unseen-draft/")
+    assert response.status_code == 404 and "X-Page-Cache" not in response
+    for url in (
+        "/milestones/",
+        "/api/milestones/",
+        "/feeds/milestones/",
+        "/sitemap-milestones.xml",
+    ):
+        assert "unseen" not in text(client, url).lower()
+
+
+def test_responses_that_set_cookies_are_not_stored(rf):
+    from django.http import HttpResponse
+
+    request = rf.get("/milestones/")
+    response = HttpResponse("x")
+    response.set_cookie("something", "1")
+    assert not caching._storable(request, response)
+
+
+# --- Conditional GET ------------------------------------------------------------------------
+
+
+def test_if_none_match_gets_304_without_queries(client, world, django_assert_num_queries):
+    first = client.get("/milestones/")
+    etag = first["ETag"]
+    with django_assert_num_queries(0):
+        again = client.get("/milestones/", HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304
+    assert again["ETag"] == etag and again.content == b""
+    # The same validator from any process: a fresh render gives the same ETag.
+    caches["default"].clear()
+    assert client.get("/milestones/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+
+def test_if_none_match_after_a_change_gets_the_new_page(client, world):
+    etag = client.get("/milestones/")["ETag"]
+    make_milestone(title="Brand new")
+    response = client.get("/milestones/", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200 and "Brand new" in response.content.decode()
+    assert response["ETag"] != etag
+
+
+def test_if_modified_since_gets_304(client, world):
+    first = client.get("/meetings/")
+    assert client.get("/meetings/", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"]).status_code == (
+        304
+    )
+    earlier = http_date(timezone.now().timestamp() - 3600)
+    assert client.get("/meetings/", HTTP_IF_MODIFIED_SINCE=earlier).status_code == 200
+
+
+def test_etag_changes_when_a_scheduled_item_becomes_public(client, world):
+    moment = dt.datetime(2031, 5, 1, 10, 0, tzinfo=HK)
+    make_milestone(title="Scheduled", published_at=moment)
+    with time_machine.travel(moment - dt.timedelta(minutes=1), tick=False):
+        etag = client.get("/milestones/")["ETag"]
+    with time_machine.travel(moment + dt.timedelta(minutes=1), tick=False):
+        response = client.get("/milestones/", HTTP_IF_NONE_MATCH=etag)
+        assert response.status_code == 200 and "Scheduled" in response.content.decode()
+
+
+def test_streamed_csv_is_cached_once_sent_in_full(client, world, django_assert_num_queries):
+    first = client.get("/api/milestones.csv")
+    assert first.streaming
+    content = b"".join(first.streaming_content)
+    with django_assert_num_queries(0):
+        second = client.get("/api/milestones.csv")
+    assert second.content == content
+    assert second["Content-Disposition"] == 'attachment; filename="milestones.csv"'
+
+
+def test_head_requests_use_the_cache_but_do_not_fill_it(client, world):
+    assert client.head("/milestones/").status_code == 200
+    assert client.get("/milestones/")["X-Page-Cache"] == "miss"
+    assert client.head("/milestones/")["X-Page-Cache"] == "hit"
+
+
+def test_page_cache_can_be_turned_off(client, world, settings, django_assert_max_num_queries):
+    settings.PAGE_CACHE_SECONDS = 0
+    client.get("/milestones/")
+    response = client.get("/milestones/")
+    assert "X-Page-Cache" not in response and "ETag" not in response
+
+
+def test_next_publication_is_one_query(django_assert_num_queries):
+    moment = timezone.now() + dt.timedelta(days=3)
+    make_milestone(published_at=moment + dt.timedelta(days=1))
+    make_milestone(published_at=moment)
+    make_attended_meeting(published_at=moment + dt.timedelta(hours=1))
+    Meeting.objects.update()
+    with django_assert_num_queries(1):
+        assert caching.next_publication(timezone.now()) == moment
+
+
+def test_milestone_dates_round_trip_through_the_cache(client):
+    make_milestone(
+        title="Ranged", date=FuzzyDate.between(dt.date(2021, 3, 1), dt.date(2021, 9, 30))
+    )
+    for _ in range(2):
+        assert "between March and September 2021" in text(client, "/milestones/")
+
+
+# --- Configuration --------------------------------------------------------------------------
+
+
+def test_cache_url_default_is_local_memory_with_a_shared_version_file(tmp_path):
+    caches_setting = cache_settings("", cache_dir=tmp_path)
+    assert caches_setting["default"]["BACKEND"].endswith("LocMemCache")
+    assert caches_setting["content_version"]["BACKEND"].endswith("FileBasedCache")
+    assert caches_setting["content_version"]["LOCATION"] == str(tmp_path)
+
+
+def test_cache_url_redis_and_memcached_with_several_servers(tmp_path):
+    redis = cache_settings("redis://a:6379/0,redis://b:6379/0", cache_dir=tmp_path)
+    assert redis["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert redis["default"]["LOCATION"] == ["redis://a:6379/0", "redis://b:6379/0"]
+    assert redis["content_version"]["LOCATION"] == redis["default"]["LOCATION"]
+    assert redis["default"]["KEY_PREFIX"] != redis["content_version"]["KEY_PREFIX"]
+    memcached = cache_settings("memcached://a:11211,b:11211", cache_dir=tmp_path)
+    assert memcached["default"]["BACKEND"].endswith("PyMemcacheCache")
+    assert memcached["default"]["LOCATION"] == ["a:11211", "b:11211"]
+    with pytest.raises(CacheURLError):
+        cache_settings("ftp://nope", cache_dir=tmp_path)
