@@ -24,7 +24,7 @@ CURATED_FIXTURES := $(wildcard milestones/fixtures/curated_*.json meetings/fixtu
 # Local settings for `make run`: debug on, SQLite in the project, unless the environment says otherwise.
 RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 
-.PHONY: help run serve setup test lint format check test-sqlite test-postgres system-deps clean messages messages-update bench bench-quick
+.PHONY: help run serve setup test lint format check test-sqlite test-postgres system-deps clean messages messages-update bench bench-quick backup restore loadtest
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -90,6 +90,17 @@ bench: $(VENV)/.installed ## Performance benchmark at 10,000 milestones (bench/R
 
 bench-quick: $(VENV)/.installed ## The benchmark at small sizes, in under two minutes
 	bash scripts/with-postgres.sh $(PY) bench/run.py --quick
+
+backup: $(VENV)/.installed ## Curated data and pictures into one archive, backups/hsitp-*.tar.gz (OUTPUT=path)
+	$(RUN_ENV) $(MANAGE) backup_site $(if $(OUTPUT),--output "$(OUTPUT)")
+
+restore: $(VENV)/.installed ## Restore ARCHIVE=path into an empty, migrated database (FORCE=1 replaces data)
+	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=backups/hsitp-....tar.gz [FORCE=1]" >&2; exit 2; }
+	$(RUN_ENV) $(MANAGE) migrate --no-input -v 0
+	$(RUN_ENV) $(MANAGE) restore_site $(if $(FORCE),--force) "$(ARCHIVE)"
+
+loadtest: $(VENV)/.installed messages ## 60 s of wrk against gunicorn on PostgreSQL while an editor saves (bench/README.md)
+	bash scripts/with-postgres.sh bash bench/loadtest.sh
 
 clean: ## Remove the virtualenv, the local database and test artefacts
 	rm -rf $(VENV) db.sqlite3 db.sqlite3-* artifacts .pytest_cache .ruff_cache

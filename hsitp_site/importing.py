@@ -14,13 +14,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from hsitp_site.caching import invalidate as invalidate_page_cache
 from hsitp_site.text import fingerprint
 
 SOURCES_FILE = "sources.csv"
 SOURCES_COLUMNS = ("document", "published_on", "url", "language")
+# Imports run one at a time (see `_serialise_imports`): the key of PostgreSQL's advisory lock.
+IMPORT_LOCK_KEY = 0x48534954_696D7074  # "HSIT" "impt"
 
 
 class SeedError(Exception):
@@ -252,6 +254,7 @@ def import_documents(
     plan = [(document, *kind_of(document)) for document in documents]
     report = ImportReport(dry_run=dry_run, documents=len(documents), progress=progress)
     with transaction.atomic():
+        _serialise_imports()
         for number, (document, kind, importer) in enumerate(plan, start=1):
             report.say(f"[{number}/{len(plan)}] {document.path} ({kind})")
             importer(document, report, publish=publish)
@@ -260,3 +263,16 @@ def import_documents(
         elif report.changed_anything:
             invalidate_page_cache()  # bulk_create sends no signals (hsitp_site/caching.py)
     return report
+
+
+def _serialise_imports() -> None:
+    """Make a concurrent import wait until this one has committed, so that it then sees what
+    this one wrote ("unchanged") instead of creating the same records twice.
+
+    PostgreSQL: a transaction-level advisory lock, released at commit or rollback (also when
+    the process dies). SQLite: the settings begin every transaction IMMEDIATE, which takes
+    the database's one write lock at once; the other writer waits for it (busy timeout).
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])

@@ -134,6 +134,18 @@ DATABASES = {
         conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite for a real site (README.md, "Reliability"): WAL lets readers go on while one
+    # writer writes; a write transaction takes the write lock when it begins (IMMEDIATE), so
+    # a second writer (an import, an editor's save) waits up to `timeout` seconds for it
+    # instead of failing with "database is locked". Django turns foreign keys on itself.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env_int("DJANGO_SQLITE_TIMEOUT", 20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
