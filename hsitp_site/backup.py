@@ -42,6 +42,8 @@ from django.db import connection, transaction
 from django.db.models.signals import post_delete
 from django.utils import timezone
 
+from hsitp_site.database import refresh_statistics
+
 FORMAT = "hsitp-backup"
 VERSION = 1
 CURATED_APPS = ["pictures", "milestones", "meetings"]
@@ -330,6 +332,7 @@ def restore_backup(archive_path: Path | str, *, force: bool = False) -> RestoreR
                 data = Path(folder) / "data.json"
                 data.write_bytes(archive.data)
                 call_command("loaddata", str(data), verbosity=0)
+            refresh_statistics()
     except BaseException:
         for name in written:
             if name not in old_files:

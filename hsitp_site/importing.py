@@ -17,6 +17,7 @@ from pathlib import Path
 from django.db import connection, transaction
 
 from hsitp_site.caching import invalidate as invalidate_page_cache
+from hsitp_site.database import refresh_statistics
 from hsitp_site.text import fingerprint
 
 SOURCES_FILE = "sources.csv"
@@ -262,6 +263,7 @@ def import_documents(
             transaction.set_rollback(True)
         elif report.changed_anything:
             invalidate_page_cache()  # bulk_create sends no signals (hsitp_site/caching.py)
+            refresh_statistics()
     return report
 
 

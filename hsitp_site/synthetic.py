@@ -268,6 +268,7 @@ def generate_history(
 ) -> GeneratedHistory:
     """Write synthetic history (see the module's docstring); returns what was made."""
     from hsitp_site.caching import invalidate
+    from hsitp_site.database import refresh_statistics
 
     say = progress or (lambda message: None)
     prefix = f"s{seed}"
@@ -401,6 +402,7 @@ def generate_history(
     total += len(_bulk(Attendance, attendances, batch_size))
     say(f"  {total} attendances")
     invalidate()  # bulk_create sends no signals
+    refresh_statistics()
     return GeneratedHistory(
         milestones=milestones,
         meetings=len(meeting_rows),

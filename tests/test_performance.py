@@ -105,3 +105,18 @@ def test_stored_search_vector_follows_edits():
     meeting.save()
     assert [g.total for g in site_search("wetland")][:2] == [0, 0]
     assert [g.total for g in site_search("reservoir")][:2] == [1, 1]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite only: PostgreSQL's autovacuum analyses"
+)
+def test_bulk_writes_leave_sqlite_statistics_so_the_timeline_reads_its_index(
+    django_capture_on_commit_callbacks,
+):
+    """Without ANALYZE, SQLite sorted every public milestone to show the first 100."""
+    timeline = Milestone.objects.published().order_by("sort_key")[:100]
+    with django_capture_on_commit_callbacks(execute=True):
+        generate_history(milestones=5000, meetings=0, seed=4)
+    plan = timeline.explain()
+    assert "milestone_sort_published_idx" in plan
+    assert "TEMP B-TREE" not in plan
