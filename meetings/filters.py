@@ -2,6 +2,7 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
+from hsitp_site.widgets import LongSelect
 from meetings.models import Meeting, MeetingSeries, Mode, Organization
 
 
@@ -26,6 +27,7 @@ class MeetingFilter(django_filters.FilterSet):
         queryset=published_series,
         to_field_name="slug",
         empty_label=_("All series"),
+        widget=LongSelect,
     )
     place = django_filters.CharFilter(label=_("Place"), field_name="place", lookup_expr="iexact")
     mode = django_filters.ChoiceFilter(
@@ -38,6 +40,7 @@ class MeetingFilter(django_filters.FilterSet):
         to_field_name="slug",
         empty_label=_("Any organisation"),
         distinct=True,
+        widget=LongSelect,
     )
 
     class Meta:

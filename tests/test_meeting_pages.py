@@ -152,6 +152,34 @@ def test_meeting_list_filters_by_organisation_slug_listing_each_meeting_once(cli
     assert "1 meeting matches your filters." in html
 
 
+def test_long_select_renders_the_options_django_select_does():
+    """The meetings filter's quick <select> (hsitp_site/widgets.py): same options, same
+    selection, same escaping as Django's, with groups; only the whitespace differs."""
+    import re
+
+    from django import forms
+
+    from hsitp_site.widgets import LongSelect
+
+    choices = [("", "Any"), ("cedd", "CEDD & <friends>"), ("Group", [("a", "A"), ("b", "B")])]
+
+    def normalised(html):
+        return re.sub(r">\s+<", "><", str(html)).strip()
+
+    for value in ("cedd", "b", ""):
+        ours = LongSelect(choices=choices).render("organisation", value, {"id": "id_org"})
+        django = forms.Select(choices=choices).render("organisation", value, {"id": "id_org"})
+        assert normalised(ours) == normalised(django)
+    assert "CEDD &amp; &lt;friends&gt;" in ours
+
+
+def test_meeting_list_marks_the_chosen_organisation_selected(client):
+    cedd = make_organisation(name="Civil Engineering and Development Department", slug="cedd")
+    make_attendance(make_meeting(), organisation=cedd)
+    html = client.get("/meetings/?organisation=cedd").content.decode()
+    assert '<option value="cedd" selected>Civil Engineering and Development Department' in html
+
+
 def test_meeting_list_rejects_an_unknown_series_with_a_form_error(client):
     """An unknown series slug lists nothing and says why, rather than ignoring the filter."""
     make_meeting(title="Some meeting")
