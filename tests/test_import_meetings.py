@@ -142,6 +142,22 @@ def test_importing_twice_changes_nothing_and_says_so(db_snapshot):
     assert err == ""
 
 
+def test_an_unchanged_release_is_recognised_by_its_text_with_one_query(
+    django_assert_num_queries,
+):
+    """Re-importing is cheap however many releases there are: the text's fingerprint is
+    looked up (one query), nothing is parsed."""
+    from hsitp_site.importing import ImportReport, load_documents
+    from meetings.services import import_meeting_release
+
+    run(SEED)
+    [document] = load_documents([SEED])
+    report = ImportReport()
+    with django_assert_num_queries(1):
+        import_meeting_release(document, report)
+    assert (report.unchanged, report.created, report.conflicts) == (1, 0, 0)
+
+
 # --- Dates -----------------------------------------------------------------------------------
 
 
