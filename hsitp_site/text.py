@@ -15,7 +15,8 @@ def normalise_space(text: str) -> str:
 
 def fingerprint(text: str) -> str:
     """SHA-256 of the whitespace-normalised text: equal for texts differing only in spacing."""
-    return hashlib.sha256(normalise_space(text).encode("utf-8")).hexdigest()
+    # surrogatepass: any str has a fingerprint, even one with a lone surrogate in it.
+    return hashlib.sha256(normalise_space(text).encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def unique_slug(

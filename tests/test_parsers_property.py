@@ -365,3 +365,13 @@ def test_random_bytes_as_uploaded_files():
 )
 def test_edge_cases(text):
     check_all(text)
+
+
+@given(st.text(st.characters(exclude_categories=())))
+@settings(max_examples=300, **PROPERTY)
+def test_every_text_has_a_fingerprint_spacing_aside(text):
+    """Any str, lone surrogates included, has a fingerprint, the same whatever its spacing."""
+    from hsitp_site.text import fingerprint
+
+    assert fingerprint(text) == fingerprint(f"  {text.replace(' ', chr(0xA0))}\n")
+    assert len(fingerprint(text)) == 64
