@@ -114,17 +114,16 @@ class ScratchDatabase:
 
     def manage(self, *args: str, check: bool = True, timeout: float = 120, **env: str):
         """Run `manage.py ARGS` against this database; the completed process."""
+        command = [sys.executable, "manage.py", *args]
+        return self._run(command, f"manage.py {' '.join(args)}", check, timeout, **env)
+
+    def _run(self, command: list[str], what: str, check: bool, timeout: float, **env: str):
         result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=self.env(**env),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
+            command, cwd=ROOT, env=self.env(**env), capture_output=True, text=True, timeout=timeout
         )
         if check and result.returncode != 0:
             raise AssertionError(
-                f"manage.py {' '.join(args)} exited {result.returncode}\n"
+                f"{what} exited {result.returncode}\n"
                 f"stdout:\n{result.stdout}\nstderr:\n{result.stderr}"
             )
         return result
@@ -144,20 +143,7 @@ class ScratchDatabase:
     def python(self, code: str, *, check: bool = True, timeout: float = 120):
         """Run Python `code` with Django set up against this database."""
         script = "import django\ndjango.setup()\n" + code
-        result = subprocess.run(
-            [sys.executable, "-c", script],
-            cwd=ROOT,
-            env=self.env(),
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-        )
-        if check and result.returncode != 0:
-            raise AssertionError(
-                f"python exited {result.returncode}\nstdout:\n{result.stdout}\n"
-                f"stderr:\n{result.stderr}"
-            )
-        return result
+        return self._run([sys.executable, "-c", script], "python", check, timeout)
 
     def dump(self, *labels: str) -> str:
         """dumpdata of `labels` (default: every table of every app), as JSON text."""
