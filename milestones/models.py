@@ -60,16 +60,22 @@ class MilestoneQuerySet(PublishableQuerySet):
     def needing_review(self):
         return self.filter(needs_review=True)
 
+    def containing_any(self, names):
+        """Milestones whose title or body contains any of `names` (on PostgreSQL a trigram
+        index answers it: migration 0005_mention_trigram_index)."""
+        query = Q()
+        for name in names:
+            query |= Q(title__contains=name) | Q(body__contains=name)
+        return self.filter(query) if names else self.none()
+
     def mentioning(self, names) -> list:
         """Milestones whose text mentions any of `names` as whole words (one query)."""
         from hsitp_site.mentions import mentions
 
         if not names:
             return []
-        query = Q()
-        for name in names:
-            query |= Q(title__contains=name) | Q(body__contains=name)
-        return [m for m in self.filter(query) if mentions(f"{m.title}\n{m.body}", names)]
+        candidates = self.containing_any(names)
+        return [m for m in candidates if mentions(f"{m.title}\n{m.body}", names)]
 
 
 class MilestoneManager(models.Manager.from_queryset(MilestoneQuerySet)):

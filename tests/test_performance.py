@@ -134,3 +134,18 @@ def test_bulk_writes_leave_postgresql_statistics_at_once(django_capture_on_commi
     with django_capture_on_commit_callbacks(execute=True):
         generate_history(milestones=5000, meetings=0, seed=4)
     assert estimated_rows() > 4000
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's pg_trgm")
+def test_milestones_mentioning_a_name_are_found_through_the_trigram_index():
+    """A person's or organisation's page asks which milestones contain their names; on
+    PostgreSQL a trigram index answers, instead of reading every milestone."""
+    generate_history(milestones=2000, meetings=0, seed=6)
+    make_milestone(title="Wetland", body="Professor Sun Dong opened the wetland park.")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT gin_clean_pending_list('milestones_text_trgm'::regclass)")
+        cursor.execute("ANALYZE milestones_milestone")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    candidates = Milestone.objects.published().containing_any(["Sun Dong", "SITI"])
+    assert "milestones_text_trgm" in candidates.explain()
+    assert [m.title for m in Milestone.objects.published().mentioning(["Sun Dong"])] == ["Wetland"]
