@@ -151,11 +151,20 @@ class PublishableAdmin(SimpleHistoryAdmin):
         opts = self.opts
         return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
 
+    def _stored(self, obj) -> dict | None:
+        """The item's state and publication time as stored, not as a form or an earlier
+        version (the history's revert form passes one) would have them."""
+        if obj is None or obj.pk is None:
+            return None
+        stored = self.model._default_manager.filter(pk=obj.pk)
+        return stored.values("state", "published_at").first()
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not self.has_publish_permission(request, obj):
             fields.append("published_at")
-            if obj is not None and obj.state == PublicationState.PUBLISHED:
+            stored = self._stored(obj)
+            if stored and stored["state"] == PublicationState.PUBLISHED:
                 fields.append("state")
         return fields
 
@@ -168,13 +177,21 @@ class PublishableAdmin(SimpleHistoryAdmin):
             ]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
+    def changes_publication(self, obj) -> bool:
+        """Whether saving `obj` would publish, schedule, reschedule or unpublish it."""
+        stored = self._stored(obj) if obj.pk else None
+        was_published = bool(stored) and stored["state"] == PublicationState.PUBLISHED
+        is_published = obj.state == PublicationState.PUBLISHED
+        if was_published != is_published:
+            return True
+        return is_published and stored["published_at"] != obj.published_at
+
     def save_model(self, request, obj, form, change):
-        # Belt and braces behind the form's choices: only publishers make things public.
-        previous = type(obj).objects.filter(pk=obj.pk).values_list("state", flat=True).first()
-        was_published = change and previous == PublicationState.PUBLISHED
-        if obj.state == PublicationState.PUBLISHED and not was_published:
-            if not self.has_publish_permission(request, obj):
-                raise PermissionDenied
+        # Belt and braces behind the form's read-only fields and choices, for every way in
+        # (the change form, and restoring an earlier version from the history): only
+        # publishers publish, schedule and unpublish.
+        if not self.has_publish_permission(request, obj) and self.changes_publication(obj):
+            raise PermissionDenied
         if obj.state == PublicationState.PUBLISHED and obj.published_at is None:
             obj.published_at = timezone.now()
         super().save_model(request, obj, form, change)

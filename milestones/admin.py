@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html
 
 from hsitp_site.admin import PublishableAdmin, StatusListFilter, YearListFilter
+from hsitp_site.models import PublicationState
 from milestones.models import MergedParagraph, Milestone
 from milestones.services import merge_milestones
 from pictures.admin import thumbnail_html
@@ -80,8 +81,25 @@ class MilestoneAdmin(PublishableAdmin):
 
     @admin.action(description="Merge selected into the earliest one", permissions=["change"])
     def merge_selected(self, request, queryset):
+        milestones = list(queryset)
+        # Merging removes all but the first: for public milestones that is unpublishing and
+        # deleting, which only publishers may do. Editors merge drafts and items in review.
+        public = [m for m in milestones if m.state == PublicationState.PUBLISHED]
+        if (
+            len(milestones) > 1
+            and public
+            and not (self.has_publish_permission(request) and self.has_delete_permission(request))
+        ):
+            self.message_user(
+                request,
+                "Only a publisher can merge published or scheduled milestones "
+                f"({', '.join(f'“{m.title}”' for m in public)}): ask a publisher to merge them, "
+                "or to unpublish them first.",
+                messages.ERROR,
+            )
+            return
         try:
-            target = merge_milestones(list(queryset))
+            target = merge_milestones(milestones)
         except ValueError as error:
             self.message_user(request, str(error), messages.ERROR)
             return

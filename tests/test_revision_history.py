@@ -134,3 +134,65 @@ def test_merged_milestone_page_shows_its_merged_paragraphs(editor_client):
     html = editor_client.get(f"/admin/milestones/milestone/{target.pk}/change/").content.decode()
     assert "Paragraphs merged into this milestone" in html
     assert "In order to attract talent" in html
+
+
+def test_an_editor_cannot_unpublish_by_restoring_a_draft_version(editor_client):
+    """The history's revert form offers an earlier version's fields, state included; the
+    state as stored decides, so an editor cannot take a public milestone off the site."""
+    milestone = make_milestone(title="Draft title", published=False)
+    draft = milestone.history.earliest()
+    milestone.title = "Public title"
+    milestone.publish()
+    milestone.save()
+    history_url = f"/admin/milestones/milestone/{milestone.pk}/history/{draft.history_id}/"
+    page = editor_client.get(history_url).content.decode()
+    assert 'name="state"' not in page  # read-only: the stored milestone is published
+    response = editor_client.post(history_url, milestone_form(draft.instance))
+    assert response.status_code == 403
+    milestone.refresh_from_db()
+    assert (milestone.title, milestone.is_public) == ("Public title", True)
+
+
+def test_a_publisher_may_restore_a_draft_version(client):
+    publisher = make_user("publisher")
+    client.force_login(publisher)
+    milestone = make_milestone(title="Draft title", published=False)
+    draft = milestone.history.earliest()
+    milestone.publish()
+    milestone.save()
+    history_url = f"/admin/milestones/milestone/{milestone.pk}/history/{draft.history_id}/"
+    client.post(history_url, milestone_form(draft.instance))
+    milestone.refresh_from_db()
+    assert milestone.is_public is False
+
+
+def test_an_editor_cannot_merge_public_milestones(editor_client):
+    """Merging removes all but the first: for public ones that is deleting, a publisher's
+    job. Drafts and items in review the editor merges."""
+    public = make_milestone(title="Public one")
+    draft = make_milestone(title="Draft one", published=False)
+    response = editor_client.post(
+        "/admin/milestones/milestone/",
+        {"action": "merge_selected", "_selected_action": [public.pk, draft.pk]},
+        follow=True,
+    )
+    assert "Only a publisher can merge published or scheduled milestones" in (
+        response.content.decode()
+    )
+    assert Milestone.objects.count() == 2
+    other = make_milestone(title="Another draft", published=False)
+    editor_client.post(
+        "/admin/milestones/milestone/",
+        {"action": "merge_selected", "_selected_action": [draft.pk, other.pk]},
+    )
+    assert Milestone.objects.count() == 2  # the two drafts are one now
+
+
+def test_a_publisher_merges_public_milestones(client):
+    client.force_login(make_user("publisher"))
+    first, second = make_milestone(title="First"), make_milestone(title="Second")
+    client.post(
+        "/admin/milestones/milestone/",
+        {"action": "merge_selected", "_selected_action": [first.pk, second.pk]},
+    )
+    assert Milestone.objects.count() == 1
