@@ -3,13 +3,16 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from hsitp_site.dating import DatePrecision
+from hsitp_site.search import MAX_QUERY_LENGTH
 from milestones.models import Milestone
 
 
 class MilestoneFilter(django_filters.FilterSet):
     """The timeline's filters: a year or a range of years, words, precision, order."""
 
-    q = django_filters.CharFilter(label=_("Words"), method="filter_words")
+    q = django_filters.CharFilter(
+        label=_("Words"), method="filter_words", max_length=MAX_QUERY_LENGTH
+    )
     year = django_filters.NumberFilter(
         label=_("Year"), field_name="date_start", lookup_expr="year", min_value=1900, max_value=2200
     )

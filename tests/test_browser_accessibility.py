@@ -28,7 +28,9 @@ PAGES = {
     "organisation": "/organisations/civil-engineering-and-development-department/",
     "search": "/search/?q=Loop",
     "open-data": "/api/",
+    "not-found": "/no-such-page/",
 }
+EXPECTED_STATUS = {"not-found": 404}
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,13 +53,13 @@ def axe_source():
     return AXE.read_text(encoding="utf-8")
 
 
-def audit(browser, url, width, axe_source, screenshot_name):
+def audit(browser, url, width, axe_source, screenshot_name, status=200):
     # axe is injected through the DevTools protocol, past the page's strict CSP.
     context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
     page = context.new_page()
     try:
         response = page.goto(url)
-        assert response.status == 200, url
+        assert response.status == status, url
         folder = ARTIFACTS / "screenshots"
         folder.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(folder / f"{screenshot_name}-{width}.png"), full_page=True)
@@ -83,7 +85,8 @@ def test_every_page_type_has_no_accessibility_violations(
         url = live_server.url + (path if path.startswith("/api/") else language + path)
         for width in (375, 1280):
             label = f"{name}{language.replace('/', '-')}"
-            violations = audit(browser, url, width, axe_source, label)
+            status = EXPECTED_STATUS.get(name, 200)
+            violations = audit(browser, url, width, axe_source, label, status)
             if violations:
                 failures[f"{label}@{width}"] = violations
     assert failures == {}
