@@ -11,10 +11,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, connection, transaction
 
 from hsitp_site.caching import invalidate as invalidate_page_cache
 from hsitp_site.database import refresh_statistics
@@ -157,9 +160,15 @@ def read_sources(folder: Path) -> dict[str, dict]:
             except ValueError:
                 message = f"published_on {row['published_on']!r} is not a YYYY-MM-DD date"
                 raise SeedError(path, message, line) from None
+        url = (row["url"] or "").strip()
+        if url:
+            try:
+                URLValidator(schemes=["http", "https"])(url)
+            except ValidationError:
+                raise SeedError(path, f"url {url!r} is not an http(s) address", line) from None
         sources[row["document"]] = {
             "published_on": published_on,
-            "url": row["url"] or "",
+            "url": url,
             "language": row["language"] or "en",
         }
     return sources
@@ -258,13 +267,36 @@ def import_documents(
         _serialise_imports()
         for number, (document, kind, importer) in enumerate(plan, start=1):
             report.say(f"[{number}/{len(plan)}] {document.path} ({kind})")
-            importer(document, report, publish=publish)
+            with _as_seed_error(document):
+                importer(document, report, publish=publish)
         if dry_run:
             transaction.set_rollback(True)
         elif report.changed_anything:
             invalidate_page_cache()  # bulk_create sends no signals (hsitp_site/caching.py)
             refresh_statistics()
     return report
+
+
+@contextmanager
+def _as_seed_error(document: SeedDocument):
+    """What the database or a model refuses (a value too long for its field, a record that
+    would collide with one already imported) is bad input too: reported with the document's
+    name, never as a traceback; the transaction around the import is rolled back."""
+    try:
+        with transaction.atomic():  # a savepoint: PostgreSQL needs one to go on after an error
+            yield
+    except ValidationError as error:
+        problems = "; ".join(
+            f"{field}: {' '.join(messages)}" if field != NON_FIELD_ERRORS else " ".join(messages)
+            for field, messages in getattr(error, "message_dict", {"": error.messages}).items()
+        )
+        raise SeedError(document.path, f"a record from it is not valid ({problems})") from None
+    except IntegrityError as error:
+        raise SeedError(
+            document.path,
+            f"it conflicts with records already imported ({str(error).splitlines()[0]}); "
+            "nothing was imported",
+        ) from None
 
 
 def _serialise_imports() -> None:

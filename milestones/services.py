@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from hsitp_site.importing import ImportReport, SeedDocument
 from hsitp_site.models import PublicationState
@@ -56,6 +56,10 @@ def import_timeline(document: SeedDocument, report: ImportReport, *, publish: bo
     seen = {p.fingerprint for p in parsed_list}
     by_paragraph = {m.source_paragraph: m for m in existing if m.source_fingerprint not in seen}
     merged_paragraphs = {p.source_paragraph: p for p in merged if p.source_fingerprint not in seen}
+    # What holds each unchanged paragraph's position: the milestone, or the merged paragraph.
+    by_position = {m.source_fingerprint: m for m in existing}
+    by_position.update({p.source_fingerprint: p for p in merged})
+    moves: list[tuple[Milestone | MergedParagraph, int]] = []
     taken = set(Milestone.objects.values_list("slug", flat=True))
     slug_counters: dict[str, int] = {}
     now = timezone.now()
@@ -66,6 +70,9 @@ def import_timeline(document: SeedDocument, report: ImportReport, *, publish: bo
             report.say(f"  {count}/{len(parsed_list)} paragraphs")
         where = f"{document.path}:{parsed.line}"
         if parsed.fingerprint in by_fingerprint:
+            record = by_position.get(parsed.fingerprint)
+            if record is not None and record.source_paragraph != parsed.paragraph:
+                moves.append((record, parsed.paragraph))  # paragraphs inserted or removed before it
             report.record("unchanged", f"{where} {by_fingerprint[parsed.fingerprint].title!r}")
             continue
         if parsed.paragraph in merged_paragraphs:
@@ -102,7 +109,38 @@ def import_timeline(document: SeedDocument, report: ImportReport, *, publish: bo
                 f"imported, and an editor has changed milestone {milestone.slug!r}; the "
                 "editor's version is kept. Compare the two and update it by hand."
             )
+    _renumber(moves, report, document)
     bulk_create_with_history(new, Milestone, batch_size=500, default_change_reason="import")
+
+
+def _renumber(moves, report: ImportReport, document: SeedDocument) -> None:
+    """Unchanged paragraphs whose number changed (one was inserted or removed before them)
+    take their new numbers, so that new paragraphs can take theirs. Their text, title, date
+    and state stay as they are: only where the paragraph stands in the seed changes. Numbers
+    are first cleared, then set, so that two records never hold one number in between."""
+    if not moves:
+        return
+    for model in (Milestone, MergedParagraph):
+        pks = [record.pk for record, _number in moves if isinstance(record, model)]
+        model.objects.filter(pk__in=pks).update(source_paragraph=None)
+    milestones = []
+    for record, number in moves:
+        report.details.append(
+            f"moved: {document.path} paragraph {record.source_paragraph} -> {number}"
+        )
+        record.source_paragraph = number
+        if isinstance(record, Milestone):
+            record.sort_key = record.compute_sort_key()  # keeps its place among equal dates
+            milestones.append(record)
+        else:
+            record.save(update_fields=["source_paragraph"])
+    bulk_update_with_history(
+        milestones,
+        Milestone,
+        ["source_paragraph", "sort_key"],
+        batch_size=500,
+        default_change_reason="import: paragraph renumbered",
+    )
 
 
 @transaction.atomic

@@ -210,6 +210,60 @@ def test_bad_sources_list_names_file_and_line(tmp_path, db_snapshot):
     assert db_snapshot() == before
 
 
+def test_a_url_that_is_not_http_in_the_sources_list_is_refused_with_its_line(tmp_path):
+    (tmp_path / "t.txt").write_text(TIMELINE.read_text(encoding="utf-8"))
+    (tmp_path / "sources.csv").write_text(
+        "document,published_on,url,language\nt.txt,,javascript:alert(1),en\n", encoding="utf-8"
+    )
+    with pytest.raises(CommandError, match=r"sources.csv:2: url 'javascript:alert\(1\)' is not"):
+        run(tmp_path)
+    assert Milestone.objects.count() == 0
+
+
+def paragraphs(path) -> list[str]:
+    return [p for p in path.read_text(encoding="utf-8").splitlines() if p.strip()]
+
+
+def test_a_paragraph_inserted_into_the_seed_is_imported_and_the_others_move_down(timeline):
+    """The paragraphs after it keep their records (and editors' work) and take their new
+    numbers, so the timeline keeps the seed's order among equal dates."""
+    run(timeline)
+    edited = Milestone.objects.get(source_paragraph=3)
+    edited.title = "An editor's title"
+    edited.save()
+    texts = paragraphs(timeline)
+    inserted = "A new paragraph about the Loop, placed third in the seed."
+    timeline.write_text("\n".join([*texts[:2], inserted, *texts[2:]]), encoding="utf-8")
+
+    out, _ = run(timeline)
+    assert "1 created" in out
+    assert Milestone.objects.count() == 26
+    assert Milestone.objects.get(source_paragraph=3).body == inserted
+    edited.refresh_from_db()
+    assert (edited.source_paragraph, edited.title) == (4, "An editor's title")
+    undated = Milestone.objects.filter(date_start__isnull=True).order_by("sort_key")
+    numbers = [m.source_paragraph for m in undated]
+    assert numbers == sorted(numbers)
+    assert "Nothing changed." in run(timeline)[0]
+
+
+def test_a_seed_that_cannot_be_matched_to_the_records_is_refused_not_a_traceback(
+    timeline, db_snapshot
+):
+    """A paragraph inserted while a later one also changed its text: the changed one's old
+    number is wanted by a moved paragraph. Refused with the file's name; nothing changes."""
+    texts = list(dict.fromkeys(paragraphs(timeline)))  # the 25, without the repetition
+    timeline.write_text("\n".join(texts), encoding="utf-8")
+    run(timeline)
+    before = db_snapshot()
+    revised = texts[3] + " It was revised later."
+    changed = [*texts[:2], "Inserted paragraph about the Loop.", texts[2], revised, *texts[4:]]
+    timeline.write_text("\n".join(changed), encoding="utf-8")
+    with pytest.raises(CommandError, match="timeline.txt: it conflicts with records already"):
+        run(timeline)
+    assert db_snapshot() == before
+
+
 def test_command_line_error_has_no_traceback_and_exits_non_zero(tmp_path):
     """An operator sees one clear line and a failing exit status."""
     env = {**os.environ, "DJANGO_DEBUG": "true", "DATABASE_URL": f"sqlite:///{tmp_path}/db"}
