@@ -354,6 +354,8 @@ def cached_response(request, lookup: PageLookup) -> HttpResponse | None:
 def _storable(request, response) -> bool:
     if request.method != "GET" or response.status_code != 200 or response.cookies:
         return False
+    if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return False  # a page with a CSRF token (a form): its cookie is set after this
     cache_control = response.get("Cache-Control", "").lower()
     if any(word in cache_control for word in ("private", "no-store", "no-cache")):
         return False

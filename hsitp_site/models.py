@@ -205,13 +205,27 @@ class PublishableModel(models.Model):
             self.published_at = timezone.now()
 
     def unpublish(self) -> None:
+        """Back to draft; the publication time goes too, so publishing again is "now" (or
+        a new schedule), not the old moment."""
         self.state = PublicationState.DRAFT
+        self.published_at = None
 
     def send_to_review(self) -> None:
         self.state = PublicationState.REVIEW
 
+    def normalise_newlines(self) -> None:
+        """Browsers send text areas with CRLF line ends; stored as LF, so that saving a form
+        unchanged changes nothing (and a milestone untouched stays "as imported")."""
+        for field in self._meta.concrete_fields:
+            value = getattr(self, field.attname)
+            if isinstance(field, models.TextField) and isinstance(value, str) and "\r" in value:
+                setattr(self, field.attname, value.replace("\r\n", "\n").replace("\r", "\n"))
+
     def clean_publication(self) -> None:
-        if self.state == PublicationState.PUBLISHED and self.published_at is None:
+        """Only a published item has a publication time (a future one is a schedule)."""
+        if self.state != PublicationState.PUBLISHED:
+            self.published_at = None
+        elif self.published_at is None:
             self.published_at = timezone.now()
 
 

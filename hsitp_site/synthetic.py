@@ -17,6 +17,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass
 
+from django.contrib.humanize.templatetags import humanize
 from django.db import transaction
 from django.utils import timezone
 
@@ -331,11 +332,12 @@ def generate_history(
         ordinal = numbers[which]
         place = rng.choice(PLACES)
         mode = Mode.VIDEO if not place or rng.random() < 0.15 else Mode.IN_PERSON
-        summary = f"The {ordinal}th meeting of the {series.name} was held. {_sentence(rng)}"
+        nth = humanize.ordinal(ordinal)  # 1st, 2nd, 11th
+        summary = f"The {nth} meeting of the {series.name} was held. {_sentence(rng)}"
         meeting = Meeting(
             series=series,
             number=ordinal,
-            title=f"{ordinal}th meeting of the {SERIES[which]}"[:300],
+            title=f"{nth} meeting of the {SERIES[which]}"[:300],
             slug=f"{prefix}-meeting-{number}",
             place=place,
             mode=mode,

@@ -31,7 +31,10 @@ class MeetingFilter(django_filters.FilterSet):
     )
     place = django_filters.CharFilter(label=_("Place"), field_name="place", lookup_expr="iexact")
     mode = django_filters.ChoiceFilter(
-        label=_("Held"), field_name="mode", choices=[c for c in Mode.choices if c[0]]
+        label=_("Held"),
+        field_name="mode",
+        choices=[c for c in Mode.choices if c[0]],
+        empty_label=_("In person or by video"),
     )
     organisation = django_filters.ModelChoiceFilter(
         label=_("Organisation"),

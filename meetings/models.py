@@ -194,6 +194,7 @@ class Meeting(DatedModel, PublishableModel, SourcedModel):
         return (self.slug,)
 
     def clean(self):
+        self.normalise_newlines()
         self.clean_date()
         self.clean_publication()
 

@@ -1,6 +1,6 @@
 from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Lower
 from django.http import HttpResponse
 from django.views.generic import DetailView, ListView, View
 from django_filters.views import FilterView
@@ -101,7 +101,9 @@ class AttendeeListView(ListView):
         return (
             self.model.objects.public()
             .annotate(meeting_total=Coalesce(Subquery(meetings), 0))
-            .order_by("name")
+            .order_by(
+                Lower("name"), "pk"
+            )  # "Development and Reform..." before "Development Bureau"
         )
 
 

@@ -152,6 +152,7 @@ class Milestone(DatedModel, PublishableModel, SourcedModel):
         return (self.slug,)
 
     def clean(self):
+        self.normalise_newlines()
         self.clean_date()
         self.clean_publication()
 

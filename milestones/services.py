@@ -23,6 +23,8 @@ def is_as_imported(milestone: Milestone) -> bool:
         and milestone.title == derive_title(milestone.source_text)
         and milestone.body == milestone.source_text
         and milestone.fuzzy_date == date.normalised()
+        and milestone.needs_review == bool(notes)  # an editor's review is work too
+        and milestone.review_note == " ".join(notes)
     )
 
 

@@ -420,6 +420,17 @@ def test_responses_that_set_cookies_are_not_stored(rf):
     assert not caching._storable(request, response)
 
 
+def test_pages_that_hand_out_a_csrf_token_are_not_stored(rf):
+    """The CSRF cookie is set by a middleware outside this one, after it has decided: a
+    page with a form would otherwise give every reader the first reader's token."""
+    from django.http import HttpResponse
+    from django.middleware.csrf import get_token
+
+    request = rf.get("/milestones/")
+    get_token(request)
+    assert not caching._storable(request, HttpResponse("<form>"))
+
+
 # --- Conditional GET ------------------------------------------------------------------------
 
 

@@ -99,6 +99,22 @@ def test_changed_paragraph_of_an_edited_milestone_is_reported_not_merged(timelin
     assert "1 changed in the seed and kept as edited" in out
 
 
+def test_an_editors_review_counts_as_work_a_reimport_keeps(timeline):
+    """Clearing "needs review" (the date checked, the note answered) is an editor's work:
+    the seed's new text does not bring the flag back."""
+    run(timeline)
+    reviewed = Milestone.objects.filter(needs_review=True).first()
+    reviewed.needs_review, reviewed.review_note = False, ""
+    reviewed.save()
+    first_words = reviewed.source_text[:30]
+    text = timeline.read_text(encoding="utf-8")
+    timeline.write_text(text.replace(first_words, first_words + " (amended)"), encoding="utf-8")
+    out, _ = run(timeline)
+    assert "1 changed in the seed and kept as edited" in out
+    reviewed.refresh_from_db()
+    assert (reviewed.needs_review, reviewed.review_note) == (False, "")
+
+
 def test_changed_paragraph_of_an_untouched_milestone_is_updated(timeline):
     """A draft nobody edited follows the seed's new text."""
     run(timeline)

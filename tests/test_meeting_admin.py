@@ -187,7 +187,8 @@ def test_publish_and_unpublish_actions(admin_client, eleventh):
         assert meeting.state == PublicationState.DRAFT
         assert not meeting.is_public
     eleventh.refresh_from_db()
-    assert eleventh.published_at == published_at  # kept for the record
+    assert eleventh.published_at is None  # publishing again is "now", not the old moment
+    assert eleventh.history.filter(published_at=published_at).exists()  # the record keeps it
 
 
 def test_person_change_page_lists_meetings_attended(admin_client, eleventh):

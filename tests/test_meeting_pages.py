@@ -549,3 +549,14 @@ def test_people_list_counts_only_published_meetings(client):
     make_attendance(make_meeting(published=False), person=person)
     html = client.get("/people/").content.decode()
     assert "1 meeting" in html and "2 meetings" not in html
+
+
+def test_organisations_are_listed_in_alphabetical_order_whatever_the_case(client):
+    for name in ("Development Bureau", "Development and Reform Commission", "civic body"):
+        make_attendance(make_meeting(), organisation=make_organisation(name=name))
+    html = client.get("/organisations/").content.decode()
+    positions = [
+        html.index(f">{name}")
+        for name in ("civic body", "Development and Reform Commission", "Development Bureau")
+    ]
+    assert positions == sorted(positions)

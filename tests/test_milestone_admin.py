@@ -122,3 +122,12 @@ def test_add_form_prepopulates_the_slug(admin_client):
         or "data-prepopulated-fields" in html
         or "prepopulated" in html
     )
+
+
+def test_saving_the_form_unchanged_changes_no_text(admin_client):
+    """Browsers send CRLF line ends; stored as LF, a save without changes changes nothing."""
+    milestone = make_milestone(body="First line.\nSecond line.")
+    url = f"/admin/milestones/milestone/{milestone.pk}/change/"
+    admin_client.post(url, milestone_form(milestone, body="First line.\r\nSecond line."))
+    milestone.refresh_from_db()
+    assert milestone.body == "First line.\nSecond line."

@@ -40,7 +40,8 @@ class Command(BaseCommand):
         user.groups.add(group)
         self.stdout.write(
             self.style.SUCCESS(
-                f"{username} is now a {group.name.lower()}{' (new account)' * created}."
+                f"{username} is now {'an' if group.name[0] in 'AEIOU' else 'a'} "
+                f"{group.name.lower()}{' (new account)' * created}."
             )
         )
         if created:
