@@ -54,6 +54,7 @@ def import_timeline(document: SeedDocument, report: ImportReport, *, publish: bo
     )
     by_fingerprint = {m.source_fingerprint: m for m in existing}
     by_fingerprint.update({p.source_fingerprint: p.milestone for p in merged})
+    by_fingerprint.update(_imported_from_other_documents(document, parsed_list))
     # Records whose text is no longer in the seed: their paragraph's text has changed.
     seen = {p.fingerprint for p in parsed_list}
     by_paragraph = {m.source_paragraph: m for m in existing if m.source_fingerprint not in seen}
@@ -113,6 +114,25 @@ def import_timeline(document: SeedDocument, report: ImportReport, *, publish: bo
             )
     _renumber(moves, report, document)
     bulk_create_with_history(new, Milestone, batch_size=500, default_change_reason="import")
+
+
+def _imported_from_other_documents(document: SeedDocument, parsed_list) -> dict:
+    """Paragraphs already imported from another document (the same seed pasted on the desk,
+    or saved under another name) are the same milestones: fingerprint -> milestone."""
+    fingerprints = [parsed.fingerprint for parsed in parsed_list]
+    found = {
+        m.source_fingerprint: m
+        for m in Milestone.objects.filter(source_fingerprint__in=fingerprints)
+        .exclude(source_document=document.name)
+        .only("title", "source_fingerprint")
+    }
+    merged = (
+        MergedParagraph.objects.filter(source_fingerprint__in=fingerprints)
+        .exclude(source_document=document.name)
+        .select_related("milestone")
+    )
+    found.update({p.source_fingerprint: p.milestone for p in merged})
+    return found
 
 
 def _renumber(moves, report: ImportReport, document: SeedDocument) -> None:

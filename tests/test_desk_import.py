@@ -61,6 +61,21 @@ def test_same_release_twice_changes_nothing(editor):
     assert "0 created, 0 updated, 1 unchanged" in html
 
 
+def test_a_pasted_timeline_already_imported_changes_nothing(editor):
+    """Pasted text gets a name of its own, but its paragraphs are the seed's milestones:
+    recognised by their text, not created again."""
+    from django.core.management import call_command
+
+    from milestones.models import Milestone
+
+    timeline = RELEASE.parent / "000_c84dba87f6a5cc22.txt"
+    call_command("import_seeds", str(timeline), verbosity=0)
+    html = editor.post(URL, {"text": timeline.read_text(encoding="utf-8")}).content.decode()
+    assert "0 created, 0 updated, 25 unchanged" in html
+    editor.post(URL, {"text": timeline.read_text(encoding="utf-8"), "confirm": "1"})
+    assert Milestone.objects.count() == 25
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
