@@ -37,7 +37,7 @@ setup: $(VENV)/.installed messages ## Everything `run` does except serving
 	$(RUN_ENV) $(MANAGE) migrate --no-input -v 0
 	$(RUN_ENV) $(MANAGE) import_seeds
 ifneq ($(strip $(CURATED_FIXTURES)),)
-	$(RUN_ENV) $(MANAGE) loaddata $(CURATED_FIXTURES)
+	$(RUN_ENV) $(MANAGE) load_curated $(CURATED_FIXTURES)
 endif
 
 $(VENV)/bin/python:

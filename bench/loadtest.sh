@@ -59,7 +59,7 @@ echo "== Preparing the database ($(echo "$DATABASE_URL" | sed 's|//[^@]*@|//|'))
 $PY manage.py migrate --no-input -v 0
 $PY manage.py collectstatic --no-input -v 0
 $PY manage.py import_seeds -v 0
-$PY manage.py loaddata -v 0 milestones/fixtures/curated_milestones.json meetings/fixtures/curated_meetings.json
+$PY manage.py load_curated -v 0
 if $PY manage.py help generate_history >/dev/null 2>&1; then
   $PY manage.py generate_history --milestones "$SYNTHETIC_MILESTONES" --meetings "$SYNTHETIC_MEETINGS" \
     || echo "warning: generate_history failed; carrying on with the seeds and fixtures" >&2

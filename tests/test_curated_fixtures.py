@@ -29,7 +29,9 @@ pytestmark = pytest.mark.django_db
 
 def setup_like_make_run():
     call_command("import_seeds", stdout=StringIO())
-    call_command("loaddata", *map(str, FIXTURES), stdout=StringIO())
+    out = StringIO()
+    call_command("load_curated", *map(str, FIXTURES), stdout=out)
+    return out.getvalue()
 
 
 def test_make_run_sequence_gives_25_dated_published_milestones():
@@ -64,3 +66,33 @@ def test_fixtures_use_natural_keys_only():
     for path in FIXTURES:
         for obj in json.loads(path.read_text(encoding="utf-8")):
             assert "pk" not in obj, (path.name, obj["model"])
+
+
+def test_curated_data_loads_once_and_keeps_what_editors_changed_since():
+    """`make run` again must not undo an editor's work."""
+    assert "Loaded curated data" in setup_like_make_run()
+    milestone = Milestone.objects.get(source_paragraph=1)
+    milestone.title = "An editor's better title"
+    milestone.save()
+    out = StringIO()
+    call_command("load_curated", *map(str, FIXTURES), stdout=out)
+    assert "was loaded before; editors' changes since are kept" in out.getvalue()
+    milestone.refresh_from_db()
+    assert milestone.title == "An editor's better title"
+    call_command("load_curated", *map(str, FIXTURES), "--force", stdout=StringIO())
+    milestone.refresh_from_db()
+    assert milestone.title != "An editor's better title"
+
+
+def test_every_curated_object_gets_a_revision_so_history_credits_the_right_person():
+    """loaddata saves without history: the curation would otherwise be shown as the first
+    editor's change afterwards, and could not be restored."""
+    setup_like_make_run()
+    milestone = Milestone.objects.get(source_paragraph=1)
+    latest = milestone.history.first()
+    assert latest.history_change_reason.startswith("curated data ")
+    assert (latest.title, latest.history_user) == (milestone.title, None)
+    from meetings.models import Attendance, Meeting
+
+    assert Meeting.objects.get().history.first().history_change_reason.startswith("curated")
+    assert Attendance.history.filter(history_change_reason__startswith="curated").count() == 24
