@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from hsitp_site.dating import DatePrecision, FuzzyDate
 
@@ -195,6 +197,18 @@ class PublishableModel(models.Model):
             and self.published_at is not None
             and self.published_at > timezone.now()
         )
+
+    @property
+    def not_public_because(self) -> str:
+        """Why readers cannot see this item, for the staff preview's banner ("" if they can)."""
+        if self.is_public:
+            return ""
+        if self.is_scheduled:
+            when = date_format(timezone.localtime(self.published_at), "DATETIME_FORMAT")
+            return gettext("Scheduled: public from %(when)s (Hong Kong time).") % {"when": when}
+        if self.state == PublicationState.REVIEW:
+            return gettext("In review: not public.")
+        return gettext("Draft: not public.")
 
     def publish(self, when=None) -> None:
         """Publish now, or at `when`; keeps a publication time already set."""

@@ -28,7 +28,7 @@ class PreviewMixin:
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["preview"] = not self.object.is_public
+        context["preview"] = self.object.not_public_because  # "" for a public item
         return context
 
     def dispatch(self, request, *args, **kwargs):

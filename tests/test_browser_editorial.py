@@ -41,7 +41,7 @@ def test_editor_sends_to_review_and_publisher_publishes(live_server, page, scree
     page.wait_for_selector(".messagelist")
     assert "was changed successfully" in page.locator(".messagelist").inner_text()
     page.goto(f"{base}{milestone.get_absolute_url()}")
-    assert "Draft: not public." in page.locator(".preview-banner").inner_text()
+    assert "In review: not public." in page.locator(".preview-banner").inner_text()
     screenshot("editor-preview")
     log_out(page, base)
 

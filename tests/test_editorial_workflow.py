@@ -227,3 +227,22 @@ def test_createeditor_refuses_an_unknown_role():
     """Only editor and publisher exist."""
     with pytest.raises(CommandError):
         call_command("createeditor", "bob", "--role", "chief", stdout=StringIO())
+
+
+@pytest.mark.parametrize(
+    ("state", "banner"),
+    [
+        ("draft", "Draft: not public."),
+        ("review", "In review: not public."),
+        ("scheduled", "Scheduled: public from"),
+    ],
+)
+def test_the_preview_banner_says_why_the_item_is_not_public(as_role, state, banner):
+    milestone = make_milestone(title="Work in progress", published=False)
+    if state == "review":
+        milestone.send_to_review()
+    elif state == "scheduled":
+        milestone.publish(when=timezone.now() + dt.timedelta(days=2))
+    milestone.save()
+    html = as_role("editor").get(milestone.get_absolute_url()).content.decode()
+    assert banner in html
