@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from django.db import models
@@ -31,6 +32,16 @@ def month_end(day: dt.date) -> dt.date:
 
 def _is_month_start(day: dt.date) -> bool:
     return day.day == 1
+
+
+def _year_format() -> str:
+    """The year as the active language writes it alone: "Y" ("2021"), "Y年" ("2021年")."""
+    return re.sub(r"\s*[FNMEbmn]月?\s*", " ", formats.get_format("YEAR_MONTH_FORMAT")).strip()
+
+
+def _without_year(date_format: str) -> str:
+    """A year-and-month format without its year: "F Y" -> "F", "Y年n月" -> "n月"."""
+    return re.sub(r"\s*Y年?\s*", " ", date_format).strip()
 
 
 def _granularity(start: dt.date, end: dt.date) -> str:
@@ -117,29 +128,31 @@ class FuzzyDate:
         if self.precision == DatePrecision.MONTH:
             return formats.date_format(self.start, "YEAR_MONTH_FORMAT")
         if self.precision == DatePrecision.YEAR:
-            return str(self.start.year)
+            return dateformat.format(self.start, _year_format())
         return self._display_range()
 
     def _display_range(self) -> str:
+        """'between March and September 2021' in English, '2021年3月至9月之間' in Chinese:
+        within one year the year is written once, at the end or at the start as the
+        language writes dates (its YEAR_MONTH_FORMAT starts with the year or not)."""
         start, end = self.start, self.end
         granularity = _granularity(start, end)
-        same_year = start.year == end.year
         if granularity == "year":
-            first, last = str(start.year), str(end.year)
-        elif granularity == "month":
-            first = (
-                dateformat.format(start, "F")
-                if same_year
-                else formats.date_format(start, "YEAR_MONTH_FORMAT")
-            )
-            last = formats.date_format(end, "YEAR_MONTH_FORMAT")
+            first, last = (dateformat.format(day, _year_format()) for day in (start, end))
         else:
-            first = (
-                formats.date_format(start, "MONTH_DAY_FORMAT")
-                if same_year
-                else formats.date_format(start, "DATE_FORMAT")
-            )
-            last = formats.date_format(end, "DATE_FORMAT")
+            year_month = formats.get_format("YEAR_MONTH_FORMAT")
+            full, part = {
+                "month": (year_month, _without_year(year_month)),
+                "day": (formats.get_format("DATE_FORMAT"), formats.get_format("MONTH_DAY_FORMAT")),
+            }[granularity]
+            first_format, last_format = full, full
+            if start.year == end.year:
+                if year_month.lstrip().startswith("Y"):
+                    last_format = part
+                else:
+                    first_format = part
+            first = dateformat.format(start, first_format)
+            last = dateformat.format(end, last_format)
         return gettext("between %(first)s and %(last)s") % {"first": first, "last": last}
 
     @property

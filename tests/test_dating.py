@@ -78,3 +78,23 @@ def test_incomplete_or_inconsistent_dates_are_explained(fuzzy, field):
 def test_a_complete_date_has_no_errors():
     """A range with both ends in order is valid."""
     assert FuzzyDate.between(D(2021, 3, 1), D(2021, 9, 30)).errors() == {}
+
+
+@pytest.mark.parametrize(
+    ("fuzzy", "display"),
+    [
+        (FuzzyDate.day(D(2021, 9, 6)), "2021年9月6日"),
+        (FuzzyDate.month(2021, 3), "2021年3月"),
+        (FuzzyDate.year(2021), "2021年"),
+        (FuzzyDate.between(D(2021, 3, 1), D(2021, 9, 30)), "2021年3月至9月之間"),
+        (FuzzyDate.between(D(2023, 10, 25), D(2023, 12, 6)), "2023年10月25日至12月6日之間"),
+        (FuzzyDate.between(D(2021, 12, 20), D(2022, 2, 23)), "2021年12月20日至2022年2月23日之間"),
+        (FuzzyDate.between(D(2019, 1, 1), D(2021, 12, 31)), "2019年至2021年之間"),
+    ],
+)
+def test_dates_read_as_chinese_writes_them(fuzzy, display):
+    """Year first, written once in a range within one year; no leading zeros."""
+    from django.utils import translation
+
+    with translation.override("zh-hant"):
+        assert fuzzy.display == display
