@@ -65,12 +65,12 @@ from hsitp_site.cache_config import PAGE_ALIAS, VERSION_ALIAS
 VERSION_KEY = "content-version"
 # Apps whose models the public reads; their historical (revision) models are not public.
 WATCHED_APPS = ("milestones", "meetings", "pictures")
-# The views that are cached: every public page, feed and data endpoint. The admin and the
-# language switch (a POST) are not; tests/test_caching.py checks nothing public is missed.
+# The views that are cached: every public page, feed and data endpoint. The admin is not;
+# tests/test_caching.py checks that nothing public is missed.
 CACHED_NAMESPACES = frozenset({"milestones", "meetings", "api", "feeds"})
 CACHED_URL_NAMES = frozenset({"home", "search", "calendar", "sitemap", "sitemap-section", "robots"})
 NOT_CACHED_NAMESPACES = frozenset({"admin"})
-NOT_CACHED_URL_NAMES = frozenset({"set_language"})
+NOT_CACHED_URL_NAMES: frozenset[str] = frozenset()
 # Request headers a response may vary on that are not part of the key (see above).
 KEY_IGNORES_VARY = frozenset({"cookie", "accept-language"})
 # A streamed response (the CSVs) is kept if it is at most this large.

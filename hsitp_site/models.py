@@ -133,9 +133,6 @@ class PublishableQuerySet(models.QuerySet):
         """Published, but not public yet."""
         return self.filter(state=PublicationState.PUBLISHED, published_at__gt=timezone.now())
 
-    def undated(self):
-        return self.filter(date_precision="unknown")
-
 
 class PublishableModel(models.Model):
     """Editorial state shared by everything the public reads."""

@@ -186,7 +186,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
 }
 
-SITE_NAME = "HSITP History"
 
 # Caching (README.md, "Caching"): pages for anonymous readers in each process's memory and
 # the content version that invalidates them in a file all processes share; DJANGO_CACHE_URL

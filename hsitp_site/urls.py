@@ -11,7 +11,6 @@ from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
-from django.views.i18n import set_language
 
 from hsitp_site import opendata, views
 from hsitp_site.search import SearchView
@@ -63,7 +62,6 @@ urlpatterns = [
         name="sitemap-section",
     ),
     path("robots.txt", robots_txt, name="robots"),
-    path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
 

@@ -4,10 +4,8 @@
 from hsitp_site.sitemap_pages import PagedI18nSitemap, latest_lastmod_of
 from meetings.models import Meeting, Organization, Person
 
-I18nSitemap = PagedI18nSitemap
 
-
-class MeetingSitemap(I18nSitemap):
+class MeetingSitemap(PagedI18nSitemap):
     def items(self):
         return Meeting.objects.published().only("slug", "published_at", "updated_at").order_by("pk")
 
@@ -19,7 +17,7 @@ class MeetingSitemap(I18nSitemap):
         return latest_lastmod_of(Meeting.objects.published())
 
 
-class PersonSitemap(I18nSitemap):
+class PersonSitemap(PagedI18nSitemap):
     """People who attended a published meeting (no lastmod: a person's page changes with
     the meetings, and people carry no modification time)."""
 
@@ -27,7 +25,7 @@ class PersonSitemap(I18nSitemap):
         return Person.objects.public().only("slug").order_by("slug")
 
 
-class OrganisationSitemap(I18nSitemap):
+class OrganisationSitemap(PagedI18nSitemap):
     """Organisations at a published meeting (no lastmod, as for people)."""
 
     def items(self):

@@ -25,9 +25,6 @@ class MilestoneQuerySet(PublishableQuerySet):
         """Dated milestones, most recent first (undated ones have no place in 'latest')."""
         return self.filter(date_start__isnull=False).order_by("-sort_key")
 
-    def in_year(self, year: int):
-        return self.filter(date_start__year=year)
-
     def years(self) -> list[int]:
         """The years that have milestones, oldest first, in one query that reads one index
         entry per year rather than every milestone (a "loose index scan": a recursive query
@@ -56,9 +53,6 @@ class MilestoneQuerySet(PublishableQuerySet):
         with connection.cursor() as cursor:
             cursor.execute(sql, (*first_params, *next_params))
             return [int(row[0][:4]) for row in cursor.fetchall()]
-
-    def needing_review(self):
-        return self.filter(needs_review=True)
 
     def containing_any(self, names):
         """Milestones whose title or body contains any of `names` (on PostgreSQL a trigram

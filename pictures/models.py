@@ -260,10 +260,6 @@ class Picture(models.Model):
                 names.append(recorded["name"])
         return names
 
-    def delete_files(self) -> None:
-        """Delete the image and its renditions from storage (the database row is untouched)."""
-        _delete_from_storage(self.image.storage, self.stored_file_names())
-
     # Storing ----------------------------------------------------------------------------
 
     def _has_new_image(self) -> bool:

@@ -121,7 +121,7 @@ def test_second_anonymous_request_is_served_from_the_cache_without_queries(
         assert second["Content-Type"] == first["Content-Type"], url
 
 
-def test_every_public_url_is_cached_and_only_the_desk_and_language_switch_are_not():
+def test_every_public_url_is_cached_and_only_the_desk_is_not():
     """A new public URL is cached unless it is deliberately left out here."""
 
     def walk(patterns, namespace=""):

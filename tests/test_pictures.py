@@ -382,7 +382,7 @@ def test_saving_without_a_new_image_keeps_the_files():
 
 
 def test_deleting_a_picture_deletes_its_files_on_commit(django_capture_on_commit_callbacks):
-    """delete_files() runs after the row's deletion commits; nothing is left in storage."""
+    """The files are deleted once the row's deletion commits; nothing is left in storage."""
     picture = make_picture()
     assert len(stored_files()) == 4
     with django_capture_on_commit_callbacks(execute=True):
