@@ -93,7 +93,9 @@ class Milestone(DatedModel, PublishableModel, SourcedModel):
     body = models.TextField(help_text="The milestone as readers will see it.")
     lead_image = models.ForeignKey(
         "pictures.Picture",
-        on_delete=models.SET_NULL,
+        # A picture a milestone shows cannot be deleted from under it (the admin says which
+        # milestones use it), as a meeting's gallery pictures cannot.
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",

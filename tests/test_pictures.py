@@ -520,3 +520,17 @@ def test_include_gives_an_empty_alt_for_a_decorative_picture_and_no_empty_captio
 def test_include_renders_nothing_without_a_picture():
     """A milestone without a lead image renders no empty figure."""
     assert render_to_string("pictures/includes/picture.html", {"picture": None}).strip() == ""
+
+
+def test_a_picture_a_milestone_shows_cannot_be_deleted_from_under_it(client):
+    """The admin names the milestone that uses it instead of emptying a public page."""
+    from tests.factories import make_milestone, make_user
+
+    picture = make_picture()
+    make_milestone(title="Land handed over", lead_image=picture)
+    client.force_login(make_user("publisher"))
+    html = client.get(f"/admin/pictures/picture/{picture.pk}/delete/").content.decode()
+    assert "would require deleting the following protected related objects" in html
+    assert "Land handed over" in html
+    client.post(f"/admin/pictures/picture/{picture.pk}/delete/", {"post": "yes"})
+    assert Picture.objects.filter(pk=picture.pk).exists()
