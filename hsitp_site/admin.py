@@ -41,7 +41,7 @@ class HistoryAdminSite(admin.AdminSite):
             try:
                 report = import_documents([form.cleaned_data["document"]], dry_run=not confirmed)
             except SeedError as error:
-                form.add_error(None, str(error))
+                form.add_error(None, form.explain(error))
             else:
                 if confirmed:
                     self.message_user_on(request, report)
@@ -56,8 +56,12 @@ class HistoryAdminSite(admin.AdminSite):
 
     @staticmethod
     def message_user_on(request, report) -> None:
-        level = messages.SUCCESS if report.changed_anything else messages.WARNING
-        messages.add_message(request, level, f"Imported as drafts. {report.summary()}")
+        if report.changed_anything:
+            messages.success(request, f"Imported as drafts. {report.summary()}")
+        else:
+            messages.warning(
+                request, f"Nothing to import: all of it is here already. {report.summary()}"
+            )
         for warning in report.warnings:
             messages.warning(request, warning)
 

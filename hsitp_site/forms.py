@@ -2,7 +2,7 @@
 
 from django import forms
 
-from hsitp_site.importing import SeedError, decode_text, document_from_text
+from hsitp_site.importing import PASTED_PREFIX, SeedError, decode_text, document_from_text
 
 
 class DeskImportForm(forms.Form):
@@ -24,6 +24,13 @@ class DeskImportForm(forms.Form):
         help_text="YYYY-MM-DD. The date the release was issued: a meeting takes its year "
         "from it. Without it, the meeting's date stays unknown.",
     )
+
+    def explain(self, error: SeedError) -> str:
+        """An importer's refusal in the editor's words: pasted text has no file name."""
+        if self.cleaned_data.get("upload") or not error.path.startswith(PASTED_PREFIX):
+            return str(error)
+        where = f"Line {error.line} of the pasted text" if error.line else "The pasted text"
+        return f"{where}: {error.message}"
 
     def clean(self):
         cleaned = super().clean()

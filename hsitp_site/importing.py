@@ -24,6 +24,7 @@ from hsitp_site.database import refresh_statistics
 from hsitp_site.text import fingerprint
 
 SOURCES_FILE = "sources.csv"
+PASTED_PREFIX = "desk-"  # the provenance name of text pasted at the editors' desk
 SOURCES_COLUMNS = ("document", "published_on", "url", "language")
 # Imports run one at a time (see `_serialise_imports`): the key of PostgreSQL's advisory lock.
 IMPORT_LOCK_KEY = 0x48534954_696D7074  # "HSIT" "impt"
@@ -249,7 +250,7 @@ def document_from_text(
     if "\x00" in text:
         raise SeedError(name or "pasted text", "binary data (NUL byte), not a text document")
     if not name:
-        name = f"desk-{fingerprint(text)[:16]}.txt"
+        name = f"{PASTED_PREFIX}{fingerprint(text)[:16]}.txt"
     return SeedDocument(path=Path(name), text=text, published_on=published_on)
 
 

@@ -80,7 +80,7 @@ def test_a_pasted_timeline_already_imported_changes_nothing(editor):
     ("data", "message"),
     [
         ({"text": "   "}, "Paste the text or choose a file."),
-        ({"text": "name,date\nMoU,2017-01-03\n"}, "unknown kind of document"),
+        ({"text": "name,date\nMoU,2017-01-03\n"}, "Line 1 of the pasted text: unknown kind"),
         (
             {"upload": SimpleUploadedFile("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00")},
             "photo.txt:3: binary file",
@@ -106,3 +106,12 @@ def test_people_without_the_right_to_add_cannot_import(client):
     """Staff without editorial permissions are refused."""
     client.force_login(make_user(role=None, is_staff=True))
     assert client.get(URL).status_code == 403
+
+
+def test_confirming_what_is_already_here_says_there_was_nothing_to_import(editor):
+    data = {"text": RELEASE.read_text(encoding="utf-8"), "published_on": "2024-08-30"}
+    editor.post(URL, {**data, "confirm": "1"}, follow=True)  # its message shown and gone
+    response = editor.post(URL, {**data, "confirm": "1"}, follow=True)
+    html = response.content.decode()
+    assert "Nothing to import: all of it is here already." in html
+    assert "Imported as drafts." not in html
