@@ -77,3 +77,18 @@ def test_catalogue_is_complete_and_compiles():
     )
     assert result.returncode == 0, result.stderr
     assert "untranslated" not in result.stderr and "fuzzy" not in result.stderr
+
+
+def test_chinese_sentences_end_with_chinese_punctuation(client):
+    """Full stops and commas that close translated sentences are translated with them."""
+    from tests.factories import make_meeting
+
+    meeting = make_meeting(title="Meeting", slug="jtf")
+    meeting.source_document, meeting.source_published_on = "release.txt", dt.date(2024, 8, 30)
+    meeting.save()
+    listing = client.get("/zh-hant/meetings/").content.decode()
+    assert "訂閱日曆</a>。" in listing
+    page = client.get("/zh-hant/meetings/jtf/").content.decode()
+    assert "release.txt，於2024年8月30日發出。" in page
+    english = client.get("/meetings/jtf/").content.decode()
+    assert "release.txt, issued 30 August 2024." in english
