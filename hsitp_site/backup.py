@@ -313,12 +313,14 @@ def restore_backup(archive_path: Path | str, *, force: bool = False) -> RestoreR
         )
     old_files = _picture_files() if force else []
     written: list[str] = []
+    replaced: dict[str, bytes] = {}  # the files --force overwrote, put back if the load fails
     try:
         for name, content in archive.media.items():
             if storage.exists(name):
                 if name not in conflicts:
                     report.files_unchanged += 1
                     continue
+                replaced[name] = _read(storage, name)
                 storage.delete(name)
             saved = storage.save(name, ContentFile(content))
             written.append(saved)
@@ -335,8 +337,10 @@ def restore_backup(archive_path: Path | str, *, force: bool = False) -> RestoreR
             refresh_statistics()
     except BaseException:
         for name in written:
-            if name not in old_files:
+            if name not in old_files or name in replaced:
                 storage.delete(name)
+        for name, content in replaced.items():
+            storage.save(name, ContentFile(content))
         raise
     # Files of the replaced pictures that the archive does not have.
     for name in old_files:

@@ -247,3 +247,29 @@ def test_restore_refuses_what_is_not_an_archive(tmp_path):
         read_archive(path)
     with pytest.raises(BackupError, match="no such file"):
         read_archive(tmp_path / "missing.tar.gz")
+
+
+def test_a_forced_restore_that_fails_puts_back_the_files_it_replaced(archive):
+    """--force overwrites media files of the same name before the data loads; if the load
+    then fails, the site keeps its own files (and data) as they were."""
+    from pictures.models import Picture
+
+    picture = Picture.objects.get()
+    storage = picture.image.storage
+    name = picture.image.name
+    with storage.open(name, "rb") as handle:
+        original = handle.read()
+    rewrite(archive, lambda n, c: c.replace(b'"milestones.milestone"', b'"milestones.nomodel"'))
+    # The site's copy differs from the archive's: the restore must replace it first.
+    storage.delete(name)
+    storage.save(name, SimpleUploadedFile(name, jpeg((200, 0, 0))))
+    with storage.open(name, "rb") as handle:
+        site_copy = handle.read()
+    assert site_copy != original
+    from django.core.serializers.base import DeserializationError
+
+    with pytest.raises(DeserializationError, match="nomodel"):
+        restore_backup(archive, force=True)
+    with storage.open(name, "rb") as handle:
+        assert handle.read() == site_copy
+    assert Picture.objects.filter(pk=picture.pk).exists()
