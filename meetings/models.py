@@ -4,7 +4,19 @@ meeting to a person and/or organisation with the role and the post held at the t
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Exists, F, OuterRef, Prefetch, Q, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -60,11 +72,30 @@ class AttendeeQuerySet(models.QuerySet):
     def public_condition(self) -> Q:
         """They attended a published meeting. (EXISTS, not a join: no duplicate rows to
         remove with DISTINCT, and the database may stop at the first such meeting.)"""
-        field = self.model._meta.get_field("attendances").field.name
-        attended = Attendance.objects.filter(
-            **{field: OuterRef("pk")}, meeting__in=Meeting.objects.published()
+        return Q(Exists(self._attendances_at_published_meetings()))
+
+    def with_meeting_totals(self):
+        """Each annotated with `meeting_total`, the published meetings attended: a
+        correlated subquery, so that paginating counts for the rows of the page only."""
+        field = self._attendee_field()
+        totals = (
+            self._attendances_at_published_meetings()
+            .order_by()
+            .values(field)
+            .annotate(total=Count("meeting", distinct=True))
+            .values("total")
         )
-        return Q(Exists(attended))
+        return self.annotate(meeting_total=Coalesce(Subquery(totals), 0))
+
+    def _attendee_field(self) -> str:
+        """'person' or 'organisation': the attendance's link to these rows."""
+        return self.model._meta.get_field("attendances").field.name
+
+    def _attendances_at_published_meetings(self):
+        """Attendances of the outer row at published meetings (for OuterRef subqueries)."""
+        return Attendance.objects.filter(
+            **{self._attendee_field(): OuterRef("pk")}, meeting__in=Meeting.objects.published()
+        )
 
     def mentioned_in(self, text: str):
         """Those whose name or abbreviation occurs in `text` (found by the database, so

@@ -1,6 +1,5 @@
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Lower
 from django.http import HttpResponse
 from django.views.generic import DetailView, ListView, View
 from django_filters.views import FilterView
@@ -86,25 +85,8 @@ class AttendeeListView(ListView):
     paginate_by = 100
 
     def get_queryset(self):
-        # A correlated subquery, not a join and GROUP BY: the database counts meetings for
-        # the 100 rows of the page only, not for everyone before paginating.
-        field = self.model._meta.get_field("attendances").field.name
-        meetings = (
-            Attendance.objects.filter(
-                **{field: OuterRef("pk")}, meeting__in=Meeting.objects.published()
-            )
-            .order_by()
-            .values(field)
-            .annotate(total=Count("meeting", distinct=True))
-            .values("total")
-        )
-        return (
-            self.model.objects.public()
-            .annotate(meeting_total=Coalesce(Subquery(meetings), 0))
-            .order_by(
-                Lower("name"), "pk"
-            )  # "Development and Reform..." before "Development Bureau"
-        )
+        # Alphabetical whatever the case: "Development and ..." before "Development Bureau".
+        return self.model.objects.public().with_meeting_totals().order_by(Lower("name"), "pk")
 
 
 class PersonListView(AttendeeListView):
