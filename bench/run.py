@@ -442,14 +442,11 @@ def write_timeline(path: Path, paragraphs: int, seed: int) -> None:
 SERIES_NAMES = ["Joint Task Force", "Joint Working Group", "Joint Steering Group"]
 
 
-def ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
 def write_releases(folder: Path, count: int, seed: int) -> None:
     """`count` press releases like the seed's, each a different meeting of the same series,
     with people drawn from a pool (so they are reused), and a sources.csv with their dates."""
+    from django.contrib.humanize.templatetags.humanize import ordinal  # 1st, 2nd, 11th
+
     rng = random.Random(seed)
     template = (ROOT / "seeds" / "001_91d1b2786c42947a.txt").read_text(encoding="utf-8")
     surnames = ("Chan", "Wong", "Lee", "Sun", "Luo", "Mak", "Ho", "Yip")

@@ -183,7 +183,7 @@ class PublishableAdmin(SimpleHistoryAdmin):
 
     def changes_publication(self, obj) -> bool:
         """Whether saving `obj` would publish, schedule, reschedule or unpublish it."""
-        stored = self._stored(obj) if obj.pk else None
+        stored = self._stored(obj)
         was_published = bool(stored) and stored["state"] == PublicationState.PUBLISHED
         is_published = obj.state == PublicationState.PUBLISHED
         if was_published != is_published:
@@ -194,10 +194,9 @@ class PublishableAdmin(SimpleHistoryAdmin):
         # Belt and braces behind the form's read-only fields and choices, for every way in
         # (the change form, and restoring an earlier version from the history): only
         # publishers publish, schedule and unpublish.
+        # (The publication time itself is set by the model's clean(), which the form ran.)
         if not self.has_publish_permission(request, obj) and self.changes_publication(obj):
             raise PermissionDenied
-        if obj.state == PublicationState.PUBLISHED and obj.published_at is None:
-            obj.published_at = timezone.now()
         super().save_model(request, obj, form, change)
 
     def _transition(self, request, queryset, allowed_from, change, verb):
