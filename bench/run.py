@@ -426,7 +426,7 @@ DATE_FORMATS = ["on {d.day} {d:%b} {d.year}", "in {d:%B} {d.year}", "in {d.year}
 
 
 def write_timeline(path: Path, paragraphs: int, seed: int) -> None:
-    from hsitp_site.synthetic import _details, _sentence
+    from operations.synthetic import _details, _sentence
 
     rng = random.Random(seed)
     lines = []
@@ -504,7 +504,7 @@ def import_one(path: str) -> None:
     import django
 
     django.setup()
-    from hsitp_site.importing import import_seeds
+    from importing.runner import import_seeds
 
     started = time.perf_counter()
     report = import_seeds([path])
@@ -587,7 +587,7 @@ def measure_imports(profile: dict, env: dict, work: Path) -> dict:
 def measure_search(site: Site, profile: dict) -> dict:
     from django.conf import settings
 
-    from hsitp_site.synthetic import generate_history
+    from operations.synthetic import generate_history
 
     clone_database("bench_empty", "bench_search")
     use_database("bench_search")
@@ -825,7 +825,7 @@ def run(profile_name, profile, skip, work, env, out, started) -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from hsitp_site.synthetic import generate_history
+    from operations.synthetic import generate_history
 
     say(f"[{profile_name}] migrate, collectstatic, curated data ...")
     call_command("migrate", verbosity=0)

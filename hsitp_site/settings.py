@@ -10,7 +10,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from hsitp_site.cache_config import cache_settings, default_cache_dir
+from hsitp_site.cache_config import PAGE_ALIAS, VERSION_ALIAS, cache_settings, default_cache_dir
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -67,7 +67,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1" if DEBUG 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "hsitp_site",  # first: its templates (admin/index.html) take precedence
+    "hsitp_site",  # first: its templates (simple_history's, overridden) take precedence
+    "publishing",  # before the admin: its admin/index.html (the desk's counts) overrides
     "hsitp_site.apps.HistoryAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -75,15 +76,28 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.contrib.sitemaps",  # /sitemap.xml (hsitp_site/sitemaps.py)
+    "django.contrib.sitemaps",  # /sitemap.xml (hsitp_site/urls.py)
     "django_filters",
     "simple_history",
     "csp",  # Content-Security-Policy header (README.md, "Security")
     "axes",  # admin login throttling (README.md, "Security")
+    # Shared below the domain ("publishing" is listed above): the page cache.
+    "pagecache",
+    # The domain.
     "milestones",
     "meetings",
     "pictures",
+    # Features that read the domain apps.
+    "importing",
+    "search",
+    "opendata",
+    "pages",
+    "operations",
 ]
+
+# The apps whose models the public reads: a write to one of them (their revision history
+# aside) invalidates the page cache, and bulk writes refresh their tables' statistics.
+CONTENT_APPS = ["milestones", "meetings", "pictures"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -94,7 +108,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "hsitp_site.caching.PageCacheMiddleware",  # anonymous readers' pages (README, "Caching")
+    "pagecache.middleware.PageCacheMiddleware",  # anonymous readers' pages (README, "Caching")
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -197,6 +211,8 @@ CACHES = cache_settings(
     max_entries=env_int("DJANGO_CACHE_MAX_ENTRIES", 1000),
 )
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 3600)
+PAGE_CACHE_ALIAS = PAGE_ALIAS  # the CACHES entry for pages (pagecache/middleware.py)
+PAGE_CACHE_VERSION_ALIAS = VERSION_ALIAS  # ...and for the content version (pagecache/version.py)
 
 
 # Security (README.md, "Security"). With debug off everything is on: HTTPS only, HSTS for a

@@ -12,25 +12,23 @@ from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
-from hsitp_site import opendata, views
-from hsitp_site.search import SearchView
-from hsitp_site.sitemaps import SITEMAPS, robots_txt
 from meetings import views as meeting_views
 from meetings.feeds import MeetingAtomFeed, MeetingFeed
-from milestones import views as milestone_views
+from meetings.sitemaps import MeetingSitemap, OrganisationSitemap, PersonSitemap
 from milestones.feeds import MilestoneAtomFeed, MilestoneFeed
+from milestones.sitemaps import MilestoneSitemap
+from pages.sitemaps import StaticPagesSitemap, robots_txt
+from pages.views import HomeView
+from search.views import SearchView
 
-api_patterns = (
-    [
-        path("milestones/", milestone_views.MilestoneListAPI.as_view(), name="milestones"),
-        path("meetings/", meeting_views.MeetingListAPI.as_view(), name="meetings"),
-        path("milestones.csv", opendata.MilestoneCSVView.as_view(), name="milestones-csv"),
-        path("meetings.csv", opendata.MeetingCSVView.as_view(), name="meetings-csv"),
-        path("timeline.json", opendata.TimelineJSONView.as_view(), name="timeline"),
-        path("", opendata.ApiIndexView.as_view(), name="index"),
-    ],
-    "api",
-)
+# Section name → sitemap class (a new instance for each request).
+SITEMAPS = {
+    "pages": StaticPagesSitemap,
+    "milestones": MilestoneSitemap,
+    "meetings": MeetingSitemap,
+    "people": PersonSitemap,
+    "organisations": OrganisationSitemap,
+}
 
 feed_patterns = (
     [
@@ -44,11 +42,11 @@ feed_patterns = (
 
 # Language-neutral: data for machines, and the editors' desk.
 urlpatterns = [
-    path("api/", include(api_patterns)),
+    path("api/", include("opendata.urls")),
     path("meetings.ics", meeting_views.MeetingCalendarView.as_view(), name="calendar"),
     path("feeds/", include(feed_patterns)),
     # An index of sections, each in pages of at most 1,000 items: no response grows with
-    # the history (hsitp_site/sitemaps.py).
+    # the history (publishing/sitemaps.py).
     path(
         "sitemap.xml",
         sitemap_views.index,
@@ -67,7 +65,7 @@ urlpatterns = [
 
 # Pages for readers, in each language.
 urlpatterns += i18n_patterns(
-    path("", views.HomeView.as_view(), name="home"),
+    path("", HomeView.as_view(), name="home"),
     path("milestones/", include("milestones.urls")),
     path("", include("meetings.urls")),
     path("search/", SearchView.as_view(), name="search"),

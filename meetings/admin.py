@@ -3,7 +3,6 @@ from django.db import models
 from django.db.models import Count
 from simple_history.admin import SimpleHistoryAdmin
 
-from hsitp_site.admin import PublishableAdmin, StatusListFilter, YearListFilter
 from meetings.models import (
     Attendance,
     Meeting,
@@ -13,6 +12,7 @@ from meetings.models import (
     Person,
 )
 from pictures.admin import thumbnail_html
+from publishing.admin import PublishableAdmin, StatusListFilter, YearListFilter
 
 
 class AttendanceInline(admin.TabularInline):

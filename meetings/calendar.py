@@ -5,7 +5,7 @@ import datetime as dt
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from hsitp_site.dating import DatePrecision
+from publishing.dating import DatePrecision
 
 
 def meetings_calendar(meetings, request) -> bytes:

@@ -5,8 +5,8 @@ from django.urls import reverse_lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from hsitp_site.feeds import AtomMixin, PublishedItemsFeed
 from meetings.models import Meeting, Mode
+from publishing.feeds import AtomMixin, PublishedItemsFeed
 
 DATE_FIELDS = ("date_precision", "date_start", "date_end")
 

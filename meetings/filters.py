@@ -2,8 +2,8 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from hsitp_site.widgets import LongSelect
 from meetings.models import Meeting, MeetingSeries, Mode, Organization
+from meetings.widgets import LongSelect
 
 
 def published_series(request=None):

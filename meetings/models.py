@@ -22,11 +22,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from hsitp_site.models import (
+from publishing.mentions import Target, mention_names
+from publishing.models import (
     DatedModel,
+    PublishableItem,
     PublishableModel,
     PublishableQuerySet,
-    SourcedModel,
+    SlugManager,
     merge_constraints,
 )
 
@@ -55,11 +57,6 @@ class Mode(models.TextChoices):
 # Newest first, undated and unnumbered meetings last on every database (in a descending
 # order PostgreSQL puts NULLs first and SQLite last).
 NEWEST_FIRST = (F("date_start").desc(nulls_last=True), F("number").desc(nulls_last=True), "-pk")
-
-
-class SlugManager(models.Manager):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
 
 
 class AttendeeQuerySet(models.QuerySet):
@@ -107,8 +104,6 @@ class AttendeeQuerySet(models.QuerySet):
 
     def mention_targets(self) -> list:
         """Cross-link targets for texts that mention these people or organisations."""
-        from hsitp_site.mentions import Target
-
         return [Target(obj.mention_names, obj.get_absolute_url()) for obj in self]
 
 
@@ -161,12 +156,10 @@ class MeetingQuerySet(PublishableQuerySet):
         return self.order_by(*NEWEST_FIRST)
 
 
-class MeetingManager(models.Manager.from_queryset(MeetingQuerySet)):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
+MeetingManager = SlugManager.from_queryset(MeetingQuerySet)
 
 
-class Meeting(DatedModel, PublishableModel, SourcedModel):
+class Meeting(PublishableItem):
     series = models.ForeignKey(
         MeetingSeries, on_delete=models.PROTECT, related_name="meetings", null=True, blank=True
     )
@@ -195,6 +188,8 @@ class Meeting(DatedModel, PublishableModel, SourcedModel):
     objects = MeetingManager()
     history = HistoricalRecords()
 
+    url_name = "meetings:detail"
+
     class Meta:
         ordering = NEWEST_FIRST
         permissions = [("publish_meeting", "Can publish, schedule and unpublish meetings")]
@@ -210,24 +205,6 @@ class Meeting(DatedModel, PublishableModel, SourcedModel):
             ),
         ]
         indexes = [models.Index(fields=["state", "published_at"])]
-
-    def __str__(self):
-        return self.title
-
-    def save(self, *args, **kwargs):
-        self.normalise_date()
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("meetings:detail", kwargs={"slug": self.slug})
-
-    def natural_key(self):
-        return (self.slug,)
-
-    def clean(self):
-        self.normalise_newlines()
-        self.clean_date()
-        self.clean_publication()
 
     def schema_org(self, url: str) -> dict:
         """schema.org Event (JSON-LD) for search engines and other programs."""
@@ -318,8 +295,6 @@ class Person(models.Model):
 
     @property
     def mention_names(self) -> tuple[str, ...]:
-        from hsitp_site.mentions import mention_names
-
         return mention_names(self.name)
 
 
@@ -362,8 +337,6 @@ class Organization(models.Model):
 
     @property
     def mention_names(self) -> tuple[str, ...]:
-        from hsitp_site.mentions import mention_names
-
         return mention_names(self.name, self.abbreviation)
 
     def natural_key(self):

@@ -8,13 +8,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
-from hsitp_site.dating import FuzzyDate
-from hsitp_site.importing import ImportReport, SeedDocument, SeedError
-from hsitp_site.models import PublicationState
-from hsitp_site.text import fingerprint, unique_slug
+from importing.documents import ImportReport, SeedDocument, SeedError
 from meetings.models import Attendance, Meeting, MeetingSeries, Organization, Person
 from meetings.parsing import ParsedMeeting, ParsedOrganisation, ParsedPerson, ParseError
 from meetings.parsing import parse_meeting_release as parse
+from publishing.dating import FuzzyDate
+from publishing.models import PublicationState
+from publishing.text import fingerprint, unique_slug
 
 
 def meeting_date(parsed: ParsedMeeting, published_on: dt.date | None) -> tuple[FuzzyDate, list]:

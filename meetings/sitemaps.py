@@ -1,8 +1,8 @@
 """Published meetings, and the people and organisations who have a public page, in
 /sitemap.xml, in every language, with hreflang alternates."""
 
-from hsitp_site.sitemap_pages import PagedI18nSitemap, latest_lastmod_of
 from meetings.models import Meeting, Organization, Person
+from publishing.sitemaps import PagedI18nSitemap, latest_lastmod_of
 
 
 class MeetingSitemap(PagedI18nSitemap):

@@ -4,12 +4,11 @@ from django.http import HttpResponse
 from django.views.generic import DetailView, ListView, View
 from django_filters.views import FilterView
 
-from hsitp_site.api import filtered_list_response
-from hsitp_site.views import PreviewMixin, PublicQuerysetMixin
 from meetings.calendar import meetings_calendar
 from meetings.filters import MeetingFilter
 from meetings.models import Attendance, Meeting, Organization, Person
 from milestones.models import Milestone
+from publishing.views import PreviewMixin, PublicQuerysetMixin
 
 
 class PublishedMeetingMixin(PublicQuerysetMixin):
@@ -110,56 +109,6 @@ class OrganisationDetailView(AttendanceHistoryView):
     attendance_field = "organisation"
     template_name = "meetings/organisation_detail.html"
     context_object_name = "organisation"
-
-
-def _person_json(person, request):
-    if person is None:
-        return None
-    url = request.build_absolute_uri(person.get_absolute_url())
-    return {"name": person.name, "honorific": person.honorific, "url": url}
-
-
-def _organisation_json(organisation, request):
-    if organisation is None:
-        return None
-    url = request.build_absolute_uri(organisation.get_absolute_url())
-    return {"name": organisation.name, "abbreviation": organisation.abbreviation, "url": url}
-
-
-def meeting_json(meeting: Meeting, request) -> dict:
-    return {
-        "title": meeting.title,
-        "slug": meeting.slug,
-        "url": request.build_absolute_uri(meeting.get_absolute_url()),
-        "series": meeting.series.name if meeting.series else None,
-        "number": meeting.number,
-        "date": meeting.date_edtf,
-        "date_precision": meeting.date_precision,
-        "date_display": meeting.date_display,
-        "place": meeting.place,
-        "mode": meeting.mode,
-        "attendees": [
-            {
-                "person": _person_json(a.person, request),
-                "organisation": _organisation_json(a.organisation, request),
-                "post": a.post,
-                "role": a.role,
-                "side": a.side,
-            }
-            for a in meeting.attendances.all()
-        ],
-    }
-
-
-class MeetingListAPI(PublishedMeetingMixin, View):
-    """GET /api/meetings/: published meetings with attendees, newest first, paginated."""
-
-    page_size = 50
-
-    def get(self, request):
-        queryset = self.get_queryset().with_attendances().newest_first()
-        filterset = MeetingFilter(request.GET, queryset=queryset, request=request)
-        return filtered_list_response(request, filterset, meeting_json, self.page_size)
 
 
 class MeetingCalendarView(PublishedMeetingMixin, View):

@@ -1,11 +1,11 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from hsitp_site.admin import PublishableAdmin, StatusListFilter, YearListFilter
-from hsitp_site.models import PublicationState
 from milestones.models import MergedParagraph, Milestone
 from milestones.services import merge_milestones
 from pictures.admin import thumbnail_html
+from publishing.admin import PublishableAdmin, StatusListFilter, YearListFilter
+from publishing.models import PublicationState
 
 
 class MergedParagraphInline(admin.TabularInline):

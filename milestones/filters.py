@@ -2,9 +2,9 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from hsitp_site.dating import DatePrecision
-from hsitp_site.search import MAX_QUERY_LENGTH
 from milestones.models import Milestone
+from publishing.dating import DatePrecision
+from publishing.text import MAX_QUERY_LENGTH
 
 
 class MilestoneFilter(django_filters.FilterSet):

@@ -2,14 +2,15 @@ from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from django.db.models import Q
 from django.db.models.expressions import RawSQL
-from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from hsitp_site.models import (
+from publishing.mentions import mentions
+from publishing.models import (
     DatedModel,
+    PublishableItem,
     PublishableModel,
     PublishableQuerySet,
-    SourcedModel,
+    SlugManager,
     merge_constraints,
 )
 
@@ -64,20 +65,16 @@ class MilestoneQuerySet(PublishableQuerySet):
 
     def mentioning(self, names) -> list:
         """Milestones whose text mentions any of `names` as whole words (one query)."""
-        from hsitp_site.mentions import mentions
-
         if not names:
             return []
         candidates = self.containing_any(names)
         return [m for m in candidates if mentions(f"{m.title}\n{m.body}", names)]
 
 
-class MilestoneManager(models.Manager.from_queryset(MilestoneQuerySet)):
-    def get_by_natural_key(self, slug):
-        return self.get(slug=slug)
+MilestoneManager = SlugManager.from_queryset(MilestoneQuerySet)
 
 
-class Milestone(DatedModel, PublishableModel, SourcedModel):
+class Milestone(PublishableItem):
     """One event in the park's history, as published on the timeline."""
 
     title = models.CharField(
@@ -117,6 +114,8 @@ class Milestone(DatedModel, PublishableModel, SourcedModel):
     objects = MilestoneManager()
     history = HistoricalRecords(excluded_fields=["sort_key"])
 
+    url_name = "milestones:detail"
+
     class Meta:
         ordering = ["sort_key"]
         permissions = [("publish_milestone", "Can publish, schedule and unpublish milestones")]
@@ -134,27 +133,8 @@ class Milestone(DatedModel, PublishableModel, SourcedModel):
             models.Index(fields=["sort_key", "state", "published_at"], name=YEARS_INDEX),
         ]
 
-    def __str__(self):
-        return self.title
-
-    def save(self, *args, **kwargs):
-        self.derive_fields()
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("milestones:detail", kwargs={"slug": self.slug})
-
-    def natural_key(self):
-        return (self.slug,)
-
-    def clean(self):
-        self.normalise_newlines()
-        self.clean_date()
-        self.clean_publication()
-
     def derive_fields(self) -> None:
-        """Fields derived from this row alone (also called before bulk_create)."""
-        self.normalise_date()
+        super().derive_fields()
         self.sort_key = self.compute_sort_key()
 
     def compute_sort_key(self) -> str:

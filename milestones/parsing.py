@@ -10,8 +10,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from hsitp_site.dating import FuzzyDate
-from hsitp_site.text import fingerprint, normalise_space
+from publishing.dating import FuzzyDate
+from publishing.text import fingerprint, normalise_space
 
 MONTHS = {
     name: number

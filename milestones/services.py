@@ -6,11 +6,11 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from hsitp_site.importing import ImportReport, SeedDocument
-from hsitp_site.models import PublicationState
-from hsitp_site.text import unique_slug
+from importing.documents import ImportReport, SeedDocument
 from milestones.models import MergedParagraph, Milestone
 from milestones.parsing import ParsedMilestone, derive_title, find_date, parse_timeline
+from publishing.models import PublicationState
+from publishing.text import unique_slug
 
 PROGRESS_EVERY = 1000
 

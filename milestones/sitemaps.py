@@ -1,7 +1,7 @@
 """The published milestones in /sitemap.xml, in every language, with hreflang alternates."""
 
-from hsitp_site.sitemap_pages import PagedI18nSitemap, latest_lastmod_of
 from milestones.models import Milestone
+from publishing.sitemaps import PagedI18nSitemap, latest_lastmod_of
 
 
 class MilestoneSitemap(PagedI18nSitemap):

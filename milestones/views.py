@@ -1,12 +1,10 @@
-from django.views.generic import DetailView, View
+from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from hsitp_site.api import filtered_list_response
-from hsitp_site.mentions import link_mentions
-from hsitp_site.views import PreviewMixin, PublicQuerysetMixin
-from meetings.models import Organization, Person
 from milestones.filters import MilestoneFilter
 from milestones.models import Milestone
+from publishing.mentions import link_mentions, mention_targets
+from publishing.views import PreviewMixin, PublicQuerysetMixin
 
 
 class PublishedMilestoneMixin(PublicQuerysetMixin):
@@ -50,9 +48,7 @@ class MilestoneDetailView(PreviewMixin, PublishedMilestoneMixin, DetailView):
         key = milestone.sort_key
         context["previous"] = published.filter(sort_key__lt=key).order_by("-sort_key").first()
         context["next"] = published.filter(sort_key__gt=key).order_by("sort_key").first()
-        text = milestone.body
-        targets = [*Organization.objects.public().mentioned_in(text).mention_targets()]
-        targets += Person.objects.public().mentioned_in(text).mention_targets()
+        targets = mention_targets(milestone.body)
         context["body_html"] = link_mentions(milestone.body, targets)
         url = self.request.build_absolute_uri(milestone.get_absolute_url())
         context["structured_data"] = milestone.schema_org(url)
@@ -61,29 +57,3 @@ class MilestoneDetailView(PreviewMixin, PublishedMilestoneMixin, DetailView):
                 milestone.lead_image.rendition_url("large")
             )
         return context
-
-
-def milestone_json(milestone: Milestone, request) -> dict:
-    return {
-        "title": milestone.title,
-        "slug": milestone.slug,
-        "url": request.build_absolute_uri(milestone.get_absolute_url()),
-        "date": milestone.date_edtf,
-        "date_precision": milestone.date_precision,
-        "date_display": milestone.date_display,
-        "body": milestone.body,
-        "source": {
-            "document": milestone.source_document or None,
-            "paragraph": milestone.source_paragraph,
-        },
-    }
-
-
-class MilestoneListAPI(PublishedMilestoneMixin, View):
-    """GET /api/milestones/: published milestones, oldest first, paginated."""
-
-    page_size = 100
-
-    def get(self, request):
-        filterset = MilestoneFilter(request.GET, queryset=self.visible().chronological())
-        return filtered_list_response(request, filterset, milestone_json, self.page_size)

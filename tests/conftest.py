@@ -45,7 +45,7 @@ def _isolated_files(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def _isolated_caches(settings, tmp_path):
-    """Each test gets caches of its own, empty (hsitp_site/caching.py): a page cached by one
+    """Each test gets caches of its own, empty (pagecache/): a page cached by one
     test never answers another. The page cache itself is off unless a test turns it on
     (`settings.PAGE_CACHE_SECONDS`, as tests/test_caching.py does): the other tests look at
     what views do, query counts included."""

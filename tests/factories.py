@@ -5,10 +5,10 @@ import itertools
 
 from django.utils import timezone
 
-from hsitp_site.dating import FuzzyDate
-from hsitp_site.models import PublicationState
 from meetings.models import Attendance, Meeting, MeetingSeries, Organization, Person, Role, Side
 from milestones.models import Milestone
+from publishing.dating import FuzzyDate
+from publishing.models import PublicationState
 
 _sequence = itertools.count(1)
 
@@ -180,10 +180,10 @@ def role_group(name: str):
     (live server) flushes every table when it ends, so a later one gets them back here."""
     from django.contrib.auth.models import Group, Permission
 
-    from hsitp_site.roles import ROLES, codenames
+    from publishing.roles import ROLES, codenames
 
     group, created = Group.objects.get_or_create(name=name)
-    if created:  # as hsitp_site.roles.sync_roles does
+    if created:  # as publishing.roles.sync_roles does
         wanted = [pair for spec in ROLES[name] for pair in codenames(spec)]
         group.permissions.set(
             Permission.objects.get(content_type__app_label=app_label, codename=codename)

@@ -19,7 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from PIL import Image
 
-from hsitp_site.backup import BackupError, create_backup, read_archive, restore_backup
+from operations.backup import BackupError, create_backup, read_archive, restore_backup
 from tests.factories import make_milestone, make_user
 from tests.scratch_db import ROOT, VENDORS, scratch_databases
 

@@ -1,4 +1,4 @@
-"""The page cache (hsitp_site/caching.py): anonymous readers get cached pages; every change
+"""The page cache (pagecache/): anonymous readers get cached pages; every change
 to what they may see, and every scheduled publication, shows at once; editors and drafts
 never go through it."""
 
@@ -14,14 +14,15 @@ from django.utils import timezone
 from django.utils.http import http_date
 from PIL import Image
 
-from hsitp_site import caching
 from hsitp_site.cache_config import CacheURLError, cache_settings
-from hsitp_site.dating import FuzzyDate
-from hsitp_site.importing import document_from_text, import_documents
+from importing.documents import document_from_text
+from importing.runner import import_documents
 from meetings.models import Meeting, MeetingPhoto
 from milestones.models import Milestone
 from milestones.services import merge_milestones
+from pagecache import middleware, version
 from pictures.models import Picture
+from publishing.dating import FuzzyDate
 from tests.factories import (
     make_attended_meeting,
     make_milestone,
@@ -134,11 +135,11 @@ def test_every_public_url_is_cached_and_only_the_desk_is_not():
 
     routes = set(walk(get_resolver().url_patterns))
     for namespace, name in routes:
-        cached = namespace in caching.CACHED_NAMESPACES or (
-            not namespace and name in caching.CACHED_URL_NAMES
+        cached = namespace in middleware.CACHED_NAMESPACES or (
+            not namespace and name in middleware.CACHED_URL_NAMES
         )
-        excluded = namespace in caching.NOT_CACHED_NAMESPACES or (
-            not namespace and name in caching.NOT_CACHED_URL_NAMES
+        excluded = namespace in middleware.NOT_CACHED_NAMESPACES or (
+            not namespace and name in middleware.NOT_CACHED_URL_NAMES
         )
         assert cached != excluded, (namespace, name)
 
@@ -290,28 +291,28 @@ def test_writes_in_a_transaction_invalidate_again_after_the_commit(
     """Other processes read the old rows until the commit: what they cache meanwhile is
     dropped by a bump after it, one per transaction however many writes it makes. This
     thread (which sees the new rows at once) bumps at once if it has cached a page since."""
-    caching._thread.stored = True  # as if this thread had just cached a page
-    before = caching.content_version()
+    version._thread.stored = True  # as if this thread had just cached a page
+    before = version.content_version()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         make_milestone()
-        middle = caching.content_version()
+        middle = version.content_version()
         make_milestone()  # nothing cached since the last bump: no need to bump again
-        assert caching.content_version() == middle
-        caching._thread.stored = True
+        assert version.content_version() == middle
+        version._thread.stored = True
         make_milestone()
-        assert caching.content_version() != middle
-        middle = caching.content_version()
+        assert version.content_version() != middle
+        middle = version.content_version()
     assert middle != before
-    assert [c for c in callbacks if c is caching._bump_after_commit] == [caching._bump_after_commit]
+    assert [c for c in callbacks if c is version._bump_after_commit] == [version._bump_after_commit]
     callbacks[-1]()
-    assert caching.content_version() != middle
+    assert version.content_version() != middle
 
 
 def test_a_write_outside_a_transaction_bumps_at_once(transactional_db):
-    caching._thread.stored = False
-    before = caching.content_version()
+    version._thread.stored = False
+    before = version.content_version()
     make_milestone()
-    assert caching.content_version() != before
+    assert version.content_version() != before
 
 
 def test_the_content_version_is_shared_through_its_cache(settings):
@@ -319,10 +320,10 @@ def test_the_content_version_is_shared_through_its_cache(settings):
     from django.core.cache.backends.filebased import FileBasedCache
 
     other = FileBasedCache(settings.CACHES["content_version"]["LOCATION"], {})
-    version = caching.content_version()
-    assert other.get(caching.VERSION_KEY) == version
-    other.set(caching.VERSION_KEY, "bumped-elsewhere", None)
-    assert caching.content_version() == "bumped-elsewhere"
+    current = version.content_version()
+    assert other.get(version.VERSION_KEY) == current
+    other.set(version.VERSION_KEY, "bumped-elsewhere", None)
+    assert version.content_version() == "bumped-elsewhere"
 
 
 # --- Scheduled publication ------------------------------------------------------------------
@@ -417,7 +418,7 @@ def test_responses_that_set_cookies_are_not_stored(rf):
     request = rf.get("/milestones/")
     response = HttpResponse("x")
     response.set_cookie("something", "1")
-    assert not caching._storable(request, response)
+    assert not middleware._storable(request, response)
 
 
 def test_pages_that_hand_out_a_csrf_token_are_not_stored(rf):
@@ -428,7 +429,7 @@ def test_pages_that_hand_out_a_csrf_token_are_not_stored(rf):
 
     request = rf.get("/milestones/")
     get_token(request)
-    assert not caching._storable(request, HttpResponse("<form>"))
+    assert not middleware._storable(request, HttpResponse("<form>"))
 
 
 # --- Conditional GET ------------------------------------------------------------------------
@@ -503,7 +504,7 @@ def test_next_publication_is_one_query(django_assert_num_queries):
     make_attended_meeting(published_at=moment + dt.timedelta(hours=1))
     Meeting.objects.update()
     with django_assert_num_queries(1):
-        assert caching.next_publication(timezone.now()) == moment
+        assert version.next_publication(timezone.now()) == moment
 
 
 def test_milestone_dates_round_trip_through_the_cache(client):

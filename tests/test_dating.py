@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 
-from hsitp_site.dating import DatePrecision, FuzzyDate
+from publishing.dating import DatePrecision, FuzzyDate
 
 D = dt.date
 

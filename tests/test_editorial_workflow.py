@@ -9,8 +9,8 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from hsitp_site.models import PublicationState
 from milestones.models import Milestone
+from publishing.models import PublicationState
 from tests.factories import make_meeting, make_milestone, make_user, milestone_form
 
 pytestmark = pytest.mark.django_db

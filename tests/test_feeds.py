@@ -7,7 +7,7 @@ from email.utils import parsedate_to_datetime
 import pytest
 from django.utils import timezone
 
-from hsitp_site.dating import FuzzyDate
+from publishing.dating import FuzzyDate
 from tests.factories import make_meeting, make_milestone
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@
 commit, then finds everything there ("Nothing changed."). Shown with two `import_seeds`
 processes started together on a SQLite file and, when the suite runs on it, PostgreSQL.
 
-Serialised by `hsitp_site.importing._serialise_imports`: an advisory lock on PostgreSQL; on
+Serialised by `importing.runner._serialise_imports`: an advisory lock on PostgreSQL; on
 SQLite the settings' IMMEDIATE transactions and busy timeout.
 """
 

@@ -19,7 +19,7 @@ from collections import Counter
 
 import pytest
 
-from hsitp_site.importing import IMPORT_LOCK_KEY
+from importing.runner import IMPORT_LOCK_KEY
 from tests.scratch_db import ROOT, VENDORS, scratch_databases
 
 pytestmark = pytest.mark.slow

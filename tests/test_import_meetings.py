@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from hsitp_site.models import PublicationState
 from meetings.models import Attendance, Meeting, Organization, Person, Role, Side
+from publishing.models import PublicationState
 
 pytestmark = pytest.mark.django_db
 
@@ -147,7 +147,8 @@ def test_an_unchanged_release_is_recognised_by_its_text_with_one_query(
 ):
     """Re-importing is cheap however many releases there are: the text's fingerprint is
     looked up (one query), nothing is parsed."""
-    from hsitp_site.importing import ImportReport, load_documents
+    from importing.documents import ImportReport
+    from importing.runner import load_documents
     from meetings.services import import_meeting_release
 
     run(SEED)

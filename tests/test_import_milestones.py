@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from hsitp_site.dating import FuzzyDate
-from hsitp_site.models import PublicationState
 from milestones.models import Milestone
+from publishing.dating import FuzzyDate
+from publishing.models import PublicationState
 
 ROOT = Path(__file__).resolve().parent.parent
 TIMELINE = ROOT / "seeds" / "000_c84dba87f6a5cc22.txt"

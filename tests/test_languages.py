@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hsitp_site.dating import FuzzyDate
+from publishing.dating import FuzzyDate
 from tests.factories import make_milestone
 
 pytestmark = pytest.mark.django_db

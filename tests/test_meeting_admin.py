@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from hsitp_site.dating import FuzzyDate
-from hsitp_site.models import PublicationState
 from meetings.models import Attendance, Meeting, Role, Side
+from publishing.dating import FuzzyDate
+from publishing.models import PublicationState
 from tests.factories import (
     make_attendance,
     make_meeting,

@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from hsitp_site.dating import FuzzyDate
 from meetings.models import Mode, Role, Side
+from publishing.dating import FuzzyDate
 from tests.factories import (
     make_attendance,
     make_attended_meeting,
@@ -153,13 +153,13 @@ def test_meeting_list_filters_by_organisation_slug_listing_each_meeting_once(cli
 
 
 def test_long_select_renders_the_options_django_select_does():
-    """The meetings filter's quick <select> (hsitp_site/widgets.py): same options, same
+    """The meetings filter's quick <select> (meetings/widgets.py): same options, same
     selection, same escaping as Django's, with groups; only the whitespace differs."""
     import re
 
     from django import forms
 
-    from hsitp_site.widgets import LongSelect
+    from meetings.widgets import LongSelect
 
     choices = [("", "Any"), ("cedd", "CEDD & <friends>"), ("Group", [("a", "A"), ("b", "B")])]
 

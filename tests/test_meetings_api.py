@@ -7,8 +7,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from hsitp_site.dating import FuzzyDate
 from meetings.models import Mode, Role, Side
+from publishing.dating import FuzzyDate
 from tests.factories import (
     make_attendance,
     make_attended_meeting,

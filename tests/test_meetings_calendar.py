@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from icalendar import Calendar
 
-from hsitp_site.dating import FuzzyDate
 from meetings.models import Mode
+from publishing.dating import FuzzyDate
 from tests.factories import make_attended_meeting, make_meeting
 
 pytestmark = pytest.mark.django_db

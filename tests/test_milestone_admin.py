@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from hsitp_site.dating import FuzzyDate
-from hsitp_site.models import PublicationState
 from milestones.models import Milestone
+from publishing.dating import FuzzyDate
+from publishing.models import PublicationState
 from tests.factories import make_milestone, milestone_form
 
 pytestmark = pytest.mark.django_db

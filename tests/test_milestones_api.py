@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from hsitp_site.dating import FuzzyDate
+from publishing.dating import FuzzyDate
 from tests.factories import make_milestone
 
 pytestmark = pytest.mark.django_db

@@ -28,9 +28,9 @@ from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
-from hsitp_site.dating import FuzzyDate
 from meetings.models import MeetingPhoto, Role, Side
 from pictures.models import Picture
+from publishing.dating import FuzzyDate
 from tests.factories import (
     make_attendance,
     make_meeting,
@@ -466,7 +466,7 @@ def test_staff_do_see_the_hidden_items_so_the_crawl_is_not_vacuous(site, client)
 
 def test_an_unpublished_item_leaves_every_page_at_once_even_cached(site, client, settings):
     """With the page cache on: crawl while a milestone is public (its pages are cached),
-    unpublish it, crawl again: none of its words is anywhere (hsitp_site/caching.py)."""
+    unpublish it, crawl again: none of its words is anywhere (pagecache/)."""
     from milestones.models import Milestone
 
     settings.PAGE_CACHE_SECONDS = 3600

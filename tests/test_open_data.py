@@ -10,11 +10,11 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from PIL import Image
 
-from hsitp_site.dating import FuzzyDate
-from hsitp_site.opendata import csv_cell
-from meetings.opendata import CSV_COLUMNS as MEETING_COLUMNS
-from milestones.opendata import CSV_COLUMNS as MILESTONE_COLUMNS
+from opendata.meeting_data import CSV_COLUMNS as MEETING_COLUMNS
+from opendata.milestone_data import CSV_COLUMNS as MILESTONE_COLUMNS
+from opendata.views import csv_cell
 from pictures.models import Picture
+from publishing.dating import FuzzyDate
 from tests.factories import (
     make_attendance,
     make_attended_meeting,

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 
-from hsitp_site.dating import DatePrecision, FuzzyDate
 from milestones.parsing import (
     derive_title,
     find_date,
@@ -13,6 +12,7 @@ from milestones.parsing import (
     parse_timeline,
     split_paragraphs,
 )
+from publishing.dating import DatePrecision, FuzzyDate
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 TIMELINE = (SEEDS / "000_c84dba87f6a5cc22.txt").read_text(encoding="utf-8")

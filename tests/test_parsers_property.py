@@ -5,7 +5,7 @@ they return data or raise their one documented error, never anything else.
 * `meetings.parsing.parse_meeting_release` returns a ParsedMeeting or raises `ParseError`,
   and never one that merely wraps an unexpected exception ("internal error ...": that is a
   bug the catch-all hides);
-* `hsitp_site.importing` (`decode_text`, `document_from_text`, `kind_of`) returns or raises
+* `importing.runner` (`decode_text`, `document_from_text`, `kind_of`) returns or raises
   `SeedError`.
 
 Documents: the two seed documents mutated (lines deleted, duplicated, swapped, indented,
@@ -24,10 +24,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hsitp_site.importing import SeedError, decode_text, document_from_text, kind_of
-from hsitp_site.text import normalise_space
+from importing.documents import SeedError, decode_text, document_from_text
+from importing.registry import kind_of
 from meetings.parsing import ParsedMeeting, ParseError, parse_meeting_release
 from milestones.parsing import ParsedMilestone, parse_timeline
+from publishing.text import normalise_space
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SEED_TEXTS = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
@@ -371,7 +372,7 @@ def test_edge_cases(text):
 @settings(max_examples=300, **PROPERTY)
 def test_every_text_has_a_fingerprint_spacing_aside(text):
     """Any str, lone surrogates included, has a fingerprint, the same whatever its spacing."""
-    from hsitp_site.text import fingerprint
+    from publishing.text import fingerprint
 
     assert fingerprint(text) == fingerprint(f"  {text.replace(' ', chr(0xA0))}\n")
     assert len(fingerprint(text)) == 64

@@ -10,10 +10,10 @@ from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from hsitp_site.dating import FuzzyDate
-from hsitp_site.synthetic import generate_history
 from meetings.models import Attendance, Meeting, Person
 from milestones.models import Milestone
+from operations.synthetic import generate_history
+from publishing.dating import FuzzyDate
 from tests.factories import make_attendance, make_meeting, make_milestone, make_person
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +93,7 @@ def test_generate_history_command(capsys):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL full-text search")
 def test_stored_search_vector_follows_edits():
     """The generated column is recomputed when a milestone or meeting changes."""
-    from hsitp_site.search import site_search
+    from search.services import site_search
 
     milestone = make_milestone(title="Wetland", body="The wetland park.")
     meeting = make_meeting(title="Footbridge meeting", summary="About the footbridge.")

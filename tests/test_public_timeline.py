@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from hsitp_site.dating import FuzzyDate
+from publishing.dating import FuzzyDate
 from tests.factories import make_milestone
 
 pytestmark = pytest.mark.django_db

@@ -9,21 +9,19 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from hsitp_site.search import (
-    MAX_QUERY_LENGTH,
+from meetings.models import Meeting
+from milestones.models import Milestone
+from publishing.text import MAX_QUERY_LENGTH
+from search.query import (
     MAX_TERMS,
     excerpt,
     has_cjk,
     highlight,
-    meeting_matches,
-    milestone_matches,
     normalise_query,
     parse_query,
-    site_search,
     stem_prefix,
 )
-from meetings.models import Meeting
-from milestones.models import Milestone
+from search.services import meeting_matches, milestone_matches, site_search
 from tests.factories import (
     make_attendance,
     make_meeting,

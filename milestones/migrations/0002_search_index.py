@@ -2,7 +2,7 @@
 searches by substring instead).
 
 The expression is frozen here; it must stay identical to `milestone_vector()` in
-hsitp_site/search.py, or the planner cannot use the index (tests/test_search.py checks the
+search/backends.py, or the planner cannot use the index (tests/test_search.py checks the
 plan). Change both together, in a new migration.
 """
 

@@ -1,0 +1,51 @@
+"""Forms of the editors' desk."""
+
+from django import forms
+
+from importing.documents import PASTED_PREFIX, SeedError, decode_text, document_from_text
+
+
+class DeskImportForm(forms.Form):
+    """Paste a release (or upload its text file) with its publication date."""
+
+    text = forms.CharField(
+        label="Text of the document",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 16, "cols": 100}),
+        help_text="Paste a press release (or a timeline: one milestone per paragraph).",
+    )
+    upload = forms.FileField(
+        label="…or upload its text file", required=False, help_text="A UTF-8 .txt file."
+    )
+    name = forms.CharField(required=False, widget=forms.HiddenInput)
+    published_on = forms.DateField(
+        label="Published on",
+        required=False,
+        help_text="YYYY-MM-DD. The date the release was issued: a meeting takes its year "
+        "from it. Without it, the meeting's date stays unknown.",
+    )
+
+    def explain(self, error: SeedError) -> str:
+        """An importer's refusal in the editor's words: pasted text has no file name."""
+        if self.cleaned_data.get("upload") or not error.path.startswith(PASTED_PREFIX):
+            return str(error)
+        where = f"Line {error.line} of the pasted text" if error.line else "The pasted text"
+        return f"{where}: {error.message}"
+
+    def clean(self):
+        cleaned = super().clean()
+        upload, text = cleaned.get("upload"), cleaned.get("text", "")
+        name = cleaned.get("name", "")
+        try:
+            if upload:
+                name = upload.name
+                text = decode_text(upload.read(), name)
+            if not text.strip():
+                raise forms.ValidationError("Paste the text or choose a file.")
+            cleaned["document"] = document_from_text(
+                text, name=name, published_on=cleaned.get("published_on")
+            )
+        except SeedError as error:
+            raise forms.ValidationError(str(error)) from None
+        cleaned["text"], cleaned["name"] = text, cleaned["document"].name
+        return cleaned

@@ -1,0 +1,141 @@
+"""Milestones as open data: the API's JSON, CSV rows (its fields, flattened) and TimelineJS3
+JSON."""
+
+import datetime as dt
+
+from django.template.defaultfilters import linebreaks_filter
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from milestones.models import Milestone
+from publishing.dating import DatePrecision, FuzzyDate
+
+
+def milestone_json(milestone: Milestone, request) -> dict:
+    return {
+        "title": milestone.title,
+        "slug": milestone.slug,
+        "url": request.build_absolute_uri(milestone.get_absolute_url()),
+        "date": milestone.date_edtf,
+        "date_precision": milestone.date_precision,
+        "date_display": milestone.date_display,
+        "body": milestone.body,
+        "source": {
+            "document": milestone.source_document or None,
+            "paragraph": milestone.source_paragraph,
+        },
+    }
+
+
+CSV_COLUMNS = (
+    "title",
+    "slug",
+    "url",
+    "date",
+    "date_precision",
+    "date_display",
+    "body",
+    "source_document",
+    "source_paragraph",
+)
+
+
+def csv_row(milestone, request) -> list:
+    """One milestone as a CSV row: the same values as /api/milestones/ gives."""
+    data = milestone_json(milestone, request)
+    return [
+        *(data[column] for column in CSV_COLUMNS[:7]),
+        data["source"]["document"],
+        data["source"]["paragraph"],
+    ]
+
+
+# TimelineJS3 JSON (https://timeline.knightlab.com/docs/json-format.html) --------------------
+
+
+def _timeline_date(edtf: str) -> dict:
+    """One end of an EDTF date ('2021', '2021-09', '2021-09-06') as a TimelineJS date: only
+    the parts the precision provides, and how people write it."""
+    parts = [int(part) for part in edtf.split("-")]
+    if len(parts) == 3:
+        fuzzy = FuzzyDate.day(dt.date(*parts))
+    elif len(parts) == 2:
+        fuzzy = FuzzyDate.month(*parts)
+    else:
+        fuzzy = FuzzyDate.year(*parts)
+    return {
+        **dict(zip(("year", "month", "day"), parts, strict=False)),
+        "display_date": fuzzy.display,
+    }
+
+
+def timeline_dates(fuzzy: FuzzyDate) -> dict:
+    """{"start_date"} for a day, a month or a year; {"start_date", "end_date"} for a range.
+
+    A range's ends are as precise as the range itself (a range of months gives months)."""
+    if fuzzy.edtf is None:
+        raise ValueError("An undated milestone has no place on the timeline.")
+    ends = fuzzy.edtf.split("/")
+    dates = {"start_date": _timeline_date(ends[0])}
+    if fuzzy.precision == DatePrecision.RANGE:
+        dates["end_date"] = _timeline_date(ends[1])
+    return dates
+
+
+def _absolute(request, url: str) -> str:
+    return request.build_absolute_uri(url)
+
+
+def timeline_media(picture, request) -> dict | None:
+    """The lead image's medium rendition, with its caption, credit and alternative text."""
+    if picture is None or not picture.image:
+        return None
+    return {
+        "url": _absolute(request, picture.medium.url),
+        "thumbnail": _absolute(request, picture.thumbnail.url),
+        "caption": picture.caption,
+        "credit": picture.credit,
+        "alt": picture.alt,
+    }
+
+
+def timeline_event(milestone, request) -> dict:
+    url = _absolute(request, milestone.get_absolute_url())
+    event = {
+        **timeline_dates(milestone.fuzzy_date),
+        "display_date": milestone.date_display,
+        "text": {
+            "headline": format_html("{}", milestone.title),
+            "text": format_html(
+                '{}<p><a href="{}">{}</a></p>',
+                linebreaks_filter(milestone.body, autoescape=True),
+                url,
+                _("More about this milestone"),
+            ),
+        },
+        "unique_id": milestone.slug,
+        "group": str(milestone.date_start.year),
+    }
+    media = timeline_media(milestone.lead_image, request)
+    if media:
+        event["media"] = media
+    return event
+
+
+def timeline_json(milestones, request) -> dict:
+    """The timeline in TimelineJS3's JSON format: a title slide and one event a milestone.
+
+    `milestones` must be dated (undated ones have no place on a timeline), with their lead
+    images selected."""
+    return {
+        "title": {
+            "text": {
+                "headline": _("The Hong Kong-Shenzhen Innovation and Technology Park"),
+                "text": _(
+                    "Milestones in the making of the park in the Lok Ma Chau Loop, dated as "
+                    "precisely as the public record allows."
+                ),
+            }
+        },
+        "events": [timeline_event(milestone, request) for milestone in milestones],
+    }

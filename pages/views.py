@@ -1,0 +1,31 @@
+"""The home page: the latest milestones and meeting, and the years of the timeline."""
+
+from django.views.generic import TemplateView
+
+from meetings.models import Meeting
+from milestones.models import Milestone
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+    latest_count = 3
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["latest_milestones"] = Milestone.objects.published().latest_dated()[
+            : self.latest_count
+        ]
+        context["latest_meeting"] = Meeting.objects.published().newest_first().first()
+        context["years"] = Milestone.objects.published().years()
+        context["structured_data"] = {
+            "@context": "https://schema.org",
+            "@type": "WebSite",
+            "name": "HSITP History",
+            "url": self.request.build_absolute_uri("/"),
+            "about": {
+                "@type": "Place",
+                "name": "Hong Kong-Shenzhen Innovation and Technology Park",
+                "address": "Lok Ma Chau Loop, Hong Kong",
+            },
+        }
+        return context

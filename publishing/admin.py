@@ -1,0 +1,163 @@
+"""The publishing workflow in the admin, shared by milestones and meetings (roles, states,
+scheduling, bulk actions) and their list filters, defined once. The admin site itself is
+publishing/sites.py."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from django.utils.html import format_html
+from simple_history.admin import SimpleHistoryAdmin
+
+from publishing.models import PublicationState
+
+
+class YearListFilter(admin.SimpleListFilter):
+    """Filter by the year the date starts in (one query for the choices)."""
+
+    title = "year"
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = model_admin.get_queryset(request).dates("date_start", "year", order="DESC")
+        return [(str(day.year), str(day.year)) for day in years]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(date_start__year=int(self.value()))
+        return queryset
+
+
+class StatusListFilter(admin.SimpleListFilter):
+    """Where an item stands: draft, in review, scheduled, or public."""
+
+    title = "status"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", "Draft"),
+            ("review", "In review"),
+            ("scheduled", "Scheduled"),
+            ("public", "Public"),
+        ]
+
+    def queryset(self, request, queryset):
+        return {
+            "draft": queryset.drafts,
+            "review": queryset.in_review,
+            "scheduled": queryset.scheduled,
+            "public": queryset.published,
+        }.get(self.value(), queryset.all)()
+
+
+class PublishableAdmin(SimpleHistoryAdmin):
+    """Admin for what the public reads: history, the review workflow, and who may publish.
+
+    Editors (change permission) edit and send to review; only publishers (the model's
+    `publish_<model>` permission) publish, schedule and unpublish.
+    """
+
+    actions = ["send_to_review_selected", "publish_selected", "unpublish_selected"]
+
+    def has_publish_permission(self, request, obj=None) -> bool:
+        opts = self.opts
+        return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+
+    def _stored(self, obj) -> dict | None:
+        """The item's state and publication time as stored, not as a form or an earlier
+        version (the history's revert form passes one) would have them."""
+        if obj is None or obj.pk is None:
+            return None
+        stored = self.model._default_manager.filter(pk=obj.pk)
+        return stored.values("state", "published_at").first()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request, obj):
+            fields.append("published_at")
+            stored = self._stored(obj)
+            if stored and stored["state"] == PublicationState.PUBLISHED:
+                fields.append("state")
+        return fields
+
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        if db_field.name == "state" and not self.has_publish_permission(request):
+            kwargs["choices"] = [
+                choice
+                for choice in PublicationState.choices
+                if choice[0] != PublicationState.PUBLISHED
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
+    def changes_publication(self, obj) -> bool:
+        """Whether saving `obj` would publish, schedule, reschedule or unpublish it."""
+        stored = self._stored(obj)
+        was_published = bool(stored) and stored["state"] == PublicationState.PUBLISHED
+        is_published = obj.state == PublicationState.PUBLISHED
+        if was_published != is_published:
+            return True
+        return is_published and stored["published_at"] != obj.published_at
+
+    def save_model(self, request, obj, form, change):
+        # Belt and braces behind the form's read-only fields and choices, for every way in
+        # (the change form, and restoring an earlier version from the history): only
+        # publishers publish, schedule and unpublish.
+        # (The publication time itself is set by the model's clean(), which the form ran.)
+        if not self.has_publish_permission(request, obj) and self.changes_publication(obj):
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)
+
+    def _transition(self, request, queryset, allowed_from, change, verb):
+        # Evaluated once, before any change: the changelist's filter may depend on the state.
+        items = list(queryset)
+        eligible = [obj for obj in items if obj.state in allowed_from]
+        for obj in eligible:
+            change(obj)
+            obj._change_reason = verb
+            obj.save()
+        done, skipped = len(eligible), len(items) - len(eligible)
+        message = f"{verb.capitalize()}: {done} item(s)."
+        if skipped:
+            message += f" {skipped} skipped (not in a state that allows it)."
+        self.message_user(request, message, messages.SUCCESS if done else messages.WARNING)
+
+    @admin.action(description="Send selected to review", permissions=["change"])
+    def send_to_review_selected(self, request, queryset):
+        self._transition(
+            request,
+            queryset,
+            [PublicationState.DRAFT],
+            lambda o: o.send_to_review(),
+            "sent to review",
+        )
+
+    @admin.action(description="Publish selected now", permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        now = timezone.now()
+        self._transition(
+            request,
+            queryset,
+            [PublicationState.DRAFT, PublicationState.REVIEW],
+            lambda o: o.publish(when=now),
+            "published",
+        )
+
+    @admin.action(description="Unpublish selected (back to draft)", permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        self._transition(
+            request, queryset, [PublicationState.PUBLISHED], lambda o: o.unpublish(), "unpublished"
+        )
+
+    @admin.display(description="Date", ordering="date_start")
+    def date_display(self, obj):
+        return obj.date_display
+
+    @admin.display(description="Status", ordering="state")
+    def status(self, obj):
+        if obj.is_scheduled:
+            when = timezone.localtime(obj.published_at).strftime("%d %b %Y %H:%M")
+            return format_html(
+                '<span class="status status--scheduled">Scheduled for {} HKT</span>', when
+            )
+        label = "Public" if obj.is_public else obj.get_state_display()
+        return format_html('<span class="status status--{}">{}</span>', obj.state, label)

@@ -1,0 +1,89 @@
+"""Cross-links: people and organisations mentioned in a text link to their pages.
+
+Pure functions (no database): the caller passes the targets it may link to; or asks
+`mention_targets(text)` for those of every kind an app registered (`register_mentionable`,
+from its ready(): meetings registers its people and organisations), so that a text's app
+need not import the apps whose pages it links to.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+
+MIN_ABBREVIATION = 3  # "IT" or "HK" would match too much
+
+
+@dataclass(frozen=True)
+class Target:
+    names: tuple[str, ...]  # the full name, and an abbreviation if any
+    url: str
+
+
+# Callables returning a QuerySet with `mentioned_in(text)` and `mention_targets()`: the
+# public ones of a kind of thing that texts may mention, in the order they were registered.
+_mentionables: dict[str, Callable] = {}
+
+
+def register_mentionable(kind: str, public_queryset: Callable) -> None:
+    """Texts may mention things of this kind (registering a kind again replaces it)."""
+    _mentionables[kind] = public_queryset
+
+
+def mention_targets(text: str) -> list[Target]:
+    """What `text` mentions among everything registered (a query per kind)."""
+    return [
+        target
+        for public_queryset in _mentionables.values()
+        for target in public_queryset().mentioned_in(text).mention_targets()
+    ]
+
+
+def mention_names(name: str, abbreviation: str = "") -> tuple[str, ...]:
+    names = [name]
+    if len(abbreviation) >= MIN_ABBREVIATION:
+        names.append(abbreviation)
+    return tuple(n for n in names if n)
+
+
+def _pattern(names) -> re.Pattern | None:
+    if not names:
+        return None
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+
+
+def mentions(text: str, names) -> bool:
+    """Whether `text` mentions any of `names` as whole words."""
+    pattern = _pattern(tuple(names))
+    return bool(pattern and pattern.search(text))
+
+
+def link_mentions(text: str, targets: list[Target]) -> SafeString:
+    """Escape `text`, linking the first mention of each target; paragraphs become <p>."""
+    url_of = {name: target.url for target in targets for name in target.names}
+    pattern = _pattern(tuple(url_of))
+    linked: set[str] = set()
+
+    def paragraph(chunk: str) -> str:
+        if pattern is None:
+            return escape(chunk)
+        out, position = [], 0
+        for match in pattern.finditer(chunk):
+            url = url_of[match.group(0)]
+            out.append(escape(chunk[position : match.start()]))
+            if url in linked:
+                out.append(escape(match.group(0)))
+            else:
+                linked.add(url)
+                out.append(format_html('<a href="{}">{}</a>', url, match.group(0)))
+            position = match.end()
+        out.append(escape(chunk[position:]))
+        return "".join(out)
+
+    chunks = [c.strip() for c in re.split(r"\n\s*\n", text) if c.strip()]
+    return mark_safe("".join(f"<p>{paragraph(chunk)}</p>" for chunk in chunks))  # noqa: S308

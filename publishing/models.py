@@ -1,0 +1,312 @@
+"""Behaviour shared by milestones and meetings, defined once: dates with precision,
+publication, and provenance, and the item they make together (`PublishableItem`). Concrete
+models inherit these abstract bases."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
+
+from publishing.dating import DatePrecision, FuzzyDate
+
+
+class DatedModel(models.Model):
+    """A date with its honest precision, stored as an interval so that it sorts correctly."""
+
+    date_precision = models.CharField(
+        "date precision",
+        max_length=8,
+        choices=DatePrecision.choices,
+        default=DatePrecision.UNKNOWN,
+        help_text="How precisely the date is known. For a month or a year, enter any day "
+        "inside it as the date; for a range, give the earliest and latest possible dates.",
+    )
+    date_start = models.DateField(
+        "date",
+        null=True,
+        blank=True,
+        help_text="The day; or any day in the month or year; or the start of the range.",
+    )
+    date_end = models.DateField(
+        "latest date",
+        null=True,
+        blank=True,
+        help_text="Only for a range: the latest possible date. Filled in for you otherwise.",
+    )
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_date_precision_valid",
+                condition=Q(date_precision__in=DatePrecision.values),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_date_interval_matches_precision",
+                condition=(
+                    Q(
+                        date_precision=DatePrecision.UNKNOWN,
+                        date_start__isnull=True,
+                        date_end__isnull=True,
+                    )
+                    | (
+                        ~Q(date_precision=DatePrecision.UNKNOWN)
+                        & Q(date_start__isnull=False, date_end__gte=F("date_start"))
+                    )
+                ),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_day_is_one_day",
+                condition=~Q(date_precision=DatePrecision.DAY) | Q(date_end=F("date_start")),
+            ),
+        ]
+
+    @property
+    def fuzzy_date(self) -> FuzzyDate:
+        return FuzzyDate(self.date_precision, self.date_start, self.date_end)
+
+    @fuzzy_date.setter
+    def fuzzy_date(self, value: FuzzyDate) -> None:
+        value = value.normalised()
+        self.date_precision, self.date_start, self.date_end = (
+            value.precision,
+            value.start,
+            value.end,
+        )
+
+    @property
+    def date_display(self) -> str:
+        return self.fuzzy_date.display
+
+    @property
+    def date_edtf(self) -> str | None:
+        return self.fuzzy_date.edtf
+
+    def normalise_date(self) -> None:
+        """Fill in the interval the precision implies (called by save())."""
+        if not self.fuzzy_date.errors():
+            self.fuzzy_date = self.fuzzy_date
+
+    def clean_date(self) -> None:
+        """Friendly messages for what the date constraints forbid; then fill in the interval,
+        so that the constraints (checked after clean()) see the stored form."""
+        errors = self.fuzzy_date.errors()
+        field_names = {"precision": "date_precision", "start": "date_start", "end": "date_end"}
+        if errors:
+            raise ValidationError({field_names[key]: msg for key, msg in errors.items()})
+        self.normalise_date()
+
+
+class PublicationState(models.TextChoices):
+    """Draft → in review → published, and back to draft (unpublish)."""
+
+    DRAFT = "draft", "Draft"
+    REVIEW = "review", "In review"
+    PUBLISHED = "published", "Published"
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        """The one definition of "the public may see this": published, at or after its time.
+
+        A publication time in the future is a schedule: the item becomes public at that
+        moment, with no job to run.
+        """
+        return self.filter(state=PublicationState.PUBLISHED, published_at__lte=timezone.now())
+
+    def visible_to(self, user):
+        """What `user` may open at an item's public URL: staff preview every item."""
+        opts = self.model._meta
+        if user.is_active and user.is_staff:
+            if user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+                return self.all()
+        return self.published()
+
+    def drafts(self):
+        return self.filter(state=PublicationState.DRAFT)
+
+    def in_review(self):
+        return self.filter(state=PublicationState.REVIEW)
+
+    def scheduled(self):
+        """Published, but not public yet."""
+        return self.filter(state=PublicationState.PUBLISHED, published_at__gt=timezone.now())
+
+
+class PublishableModel(models.Model):
+    """Editorial state shared by everything the public reads."""
+
+    state = models.CharField(
+        max_length=12,
+        choices=PublicationState.choices,
+        default=PublicationState.DRAFT,
+        db_index=True,
+        help_text="Only published items appear on the public site, feeds and open data.",
+    )
+    published_at = models.DateTimeField(
+        "published at",
+        null=True,
+        blank=True,
+        help_text="Hong Kong time. Set when the item is published; a future time keeps it "
+        "hidden until then.",
+    )
+    needs_review = models.BooleanField(
+        "needs review",
+        default=False,
+        db_index=True,
+        help_text="Ticked by the importer when it could not read something for certain "
+        "(see the review note). Untick once checked.",
+    )
+    review_note = models.TextField(
+        "review note", blank=True, help_text="Why this needs an editor's attention."
+    )
+    created_at = models.DateTimeField("created", auto_now_add=True)
+    updated_at = models.DateTimeField("updated", auto_now=True)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_state_valid",
+                condition=Q(state__in=PublicationState.values),
+            ),
+            models.CheckConstraint(
+                name="%(app_label)s_%(class)s_published_has_time",
+                condition=~Q(state=PublicationState.PUBLISHED) | Q(published_at__isnull=False),
+            ),
+        ]
+
+    @property
+    def is_public(self) -> bool:
+        return (
+            self.state == PublicationState.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.state == PublicationState.PUBLISHED
+            and self.published_at is not None
+            and self.published_at > timezone.now()
+        )
+
+    @property
+    def not_public_because(self) -> str:
+        """Why readers cannot see this item, for the staff preview's banner ("" if they can)."""
+        if self.is_public:
+            return ""
+        if self.is_scheduled:
+            when = date_format(timezone.localtime(self.published_at), "DATETIME_FORMAT")
+            return gettext("Scheduled: public from %(when)s (Hong Kong time).") % {"when": when}
+        if self.state == PublicationState.REVIEW:
+            return gettext("In review: not public.")
+        return gettext("Draft: not public.")
+
+    def publish(self, when=None) -> None:
+        """Publish now, or at `when`; keeps a publication time already set."""
+        self.state = PublicationState.PUBLISHED
+        if when is not None:
+            self.published_at = when
+        elif self.published_at is None:
+            self.published_at = timezone.now()
+
+    def unpublish(self) -> None:
+        """Back to draft; the publication time goes too, so publishing again is "now" (or
+        a new schedule), not the old moment."""
+        self.state = PublicationState.DRAFT
+        self.published_at = None
+
+    def send_to_review(self) -> None:
+        self.state = PublicationState.REVIEW
+
+    def normalise_newlines(self) -> None:
+        """Browsers send text areas with CRLF line ends; stored as LF, so that saving a form
+        unchanged changes nothing (and a milestone untouched stays "as imported")."""
+        for field in self._meta.concrete_fields:
+            value = getattr(self, field.attname)
+            if isinstance(field, models.TextField) and isinstance(value, str) and "\r" in value:
+                setattr(self, field.attname, value.replace("\r\n", "\n").replace("\r", "\n"))
+
+    def clean_publication(self) -> None:
+        """Only a published item has a publication time (a future one is a schedule)."""
+        if self.state != PublicationState.PUBLISHED:
+            self.published_at = None
+        elif self.published_at is None:
+            self.published_at = timezone.now()
+
+
+class SourcedModel(models.Model):
+    """Provenance: which seed document the record was imported from, and its original text."""
+
+    source_document = models.CharField(
+        "source document",
+        max_length=200,
+        blank=True,
+        db_index=True,
+        help_text="File name of the seed document this was imported from.",
+    )
+    source_fingerprint = models.CharField(
+        "fingerprint",
+        max_length=64,
+        blank=True,
+        db_index=True,
+        help_text="SHA-256 of the original text (whitespace-normalised).",
+    )
+    source_text = models.TextField(
+        "original text", blank=True, help_text="The text as the importer read it."
+    )
+
+    class Meta:
+        abstract = True
+
+
+class SlugManager(models.Manager):
+    """Natural keys by slug, so that fixtures move between databases."""
+
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class PublishableItem(DatedModel, PublishableModel, SourcedModel):
+    """An item of the history with a title, a slug and a page of its own, dated, published
+    through review and imported from a source: a milestone, a meeting. The concrete model
+    declares `title` and `slug` (their sizes differ) and `url_name`, its page's URL name."""
+
+    url_name = ""  # "milestones:detail": the item's page, found by its slug
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        self.derive_fields()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(self.url_name, kwargs={"slug": self.slug})
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def clean(self):
+        self.normalise_newlines()
+        self.clean_date()
+        self.clean_publication()
+
+    def derive_fields(self) -> None:
+        """Fields derived from this row alone (save() calls it; so do bulk writes)."""
+        self.normalise_date()
+
+
+def merge_constraints(*bases) -> list:
+    """Constraints of several abstract bases, for a concrete model's Meta."""
+    return [constraint for base in bases for constraint in base._meta.constraints]

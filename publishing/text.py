@@ -1,0 +1,50 @@
+"""Small pure text helpers shared by the parsers and importers."""
+
+import hashlib
+import re
+
+from django.utils.text import slugify
+
+_SPACE = re.compile(r"\s+")
+# The longest words a reader's query is read to (search, the timeline's words filter):
+# longer input is cut, so that hostile input stays cheap.
+MAX_QUERY_LENGTH = 200
+
+
+def normalise_space(text: str) -> str:
+    """Collapse every run of white space (including non-breaking spaces) to one space."""
+    return _SPACE.sub(" ", text.replace("\u00a0", " ")).strip()
+
+
+def fingerprint(text: str) -> str:
+    """SHA-256 of the whitespace-normalised text: equal for texts differing only in spacing."""
+    # surrogatepass: any str has a fingerprint, even one with a lone surrogate in it.
+    return hashlib.sha256(normalise_space(text).encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def unique_slug(
+    text: str,
+    taken: set[str],
+    *,
+    length: int = 60,
+    fallback: str = "item",
+    counters: dict[str, int] | None = None,
+) -> str:
+    """A slug from `text`, cut at a word boundary, not in `taken` (which it then joins).
+
+    `counters` (a dict kept across calls) remembers the last number tried for each base, so
+    that many texts with the same start cost one step each, not one per earlier namesake."""
+    base = slugify(text)
+    if len(base) > length:
+        base = base[: length + 1].rsplit("-", 1)[0]
+    base = base or fallback
+    counter = counters.get(base, 2) if counters is not None else 2
+    slug = base
+    while slug in taken:
+        suffix = f"-{counter}"
+        slug = base[: length - len(suffix)].rstrip("-") + suffix
+        counter += 1
+    if counters is not None:
+        counters[base] = counter
+    taken.add(slug)
+    return slug
