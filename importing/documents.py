@@ -11,6 +11,7 @@ from pathlib import Path
 from publishing.text import fingerprint
 
 PASTED_PREFIX = "desk-"  # the provenance name of text pasted at the editors' desk
+IMPORT_REASON = "import"  # the revision history's reason for what an import writes
 
 
 class SeedError(Exception):

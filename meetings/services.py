@@ -7,8 +7,9 @@ import datetime as dt
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
+from simple_history.utils import bulk_create_with_history
 
-from importing.documents import ImportReport, SeedDocument, SeedError
+from importing.documents import IMPORT_REASON, ImportReport, SeedDocument, SeedError
 from meetings.models import Attendance, Meeting, MeetingSeries, Organization, Person
 from meetings.parsing import ParsedMeeting, ParsedOrganisation, ParsedPerson, ParseError
 from meetings.parsing import parse_meeting_release as parse
@@ -70,6 +71,7 @@ class _Directory:
             slug = unique_slug(parsed.name, self.person_slugs, fallback="person")
             person = Person(honorific=parsed.honorific, name=parsed.name, slug=slug)
             person.full_clean(validate_unique=False, validate_constraints=False)
+            person._change_reason = IMPORT_REASON
             person.save()
             self.people[key] = person
         return self.people[key]
@@ -91,6 +93,7 @@ class _Directory:
             slug=unique_slug(label, self.organisation_slugs, length=80, fallback="organisation"),
         )
         organisation.full_clean(validate_unique=False, validate_constraints=False)
+        organisation._change_reason = IMPORT_REASON
         organisation.save()
         self.organisations.append(organisation)
         return organisation
@@ -166,6 +169,7 @@ def import_meeting_release(document: SeedDocument, report: ImportReport, *, publ
     if publish:
         meeting.state, meeting.published_at = PublicationState.PUBLISHED, timezone.now()
     meeting.full_clean(validate_unique=False, validate_constraints=False)
+    meeting._change_reason = IMPORT_REASON
     meeting.save()
 
     directory = _Directory(parsed)
@@ -190,7 +194,8 @@ def import_meeting_release(document: SeedDocument, report: ImportReport, *, publ
             validate_constraints=False,
         )
         attendances.append(attendance)
-    Attendance.objects.bulk_create(attendances)
+    # With their first revision, as every other imported record has.
+    bulk_create_with_history(attendances, Attendance, default_change_reason=IMPORT_REASON)
     report.record(
         "created",
         f"{where} {meeting.title!r} with {len(attendances)} attendance(s)",

@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from importing.documents import ImportReport, SeedDocument
+from importing.documents import IMPORT_REASON, ImportReport, SeedDocument
 from milestones.models import MergedParagraph, Milestone
 from milestones.parsing import ParsedMilestone, derive_title, find_date, parse_timeline
 from publishing.models import PublicationState
@@ -113,7 +113,7 @@ def import_timeline(document: SeedDocument, report: ImportReport, *, publish: bo
                 "editor's version is kept. Compare the two and update it by hand."
             )
     _renumber(moves, report, document)
-    bulk_create_with_history(new, Milestone, batch_size=500, default_change_reason="import")
+    bulk_create_with_history(new, Milestone, batch_size=500, default_change_reason=IMPORT_REASON)
 
 
 def _imported_from_other_documents(document: SeedDocument, parsed_list) -> dict:
@@ -161,7 +161,7 @@ def _renumber(moves, report: ImportReport, document: SeedDocument) -> None:
         Milestone,
         ["source_paragraph", "sort_key"],
         batch_size=500,
-        default_change_reason="import: paragraph renumbered",
+        default_change_reason=f"{IMPORT_REASON}: paragraph renumbered",
     )
 
 

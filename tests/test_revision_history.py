@@ -196,3 +196,20 @@ def test_a_publisher_merges_public_milestones(client):
         {"action": "merge_selected", "_selected_action": [first.pk, second.pk]},
     )
     assert Milestone.objects.count() == 1
+
+
+def test_an_imported_release_gives_every_record_its_first_revision():
+    """The meeting, its people, its organisations and every attendance start their history
+    with the import, so the history page can show what the importer wrote."""
+    release = TIMELINE.parent / "001_91d1b2786c42947a.txt"
+    call_command("import_seeds", str(release), "--published-on", "2024-08-30", stdout=StringIO())
+    attendances = list(Attendance.objects.all())
+    assert len(attendances) == 24
+    for attendance in attendances:
+        assert [h.history_change_reason for h in attendance.history.all()] == ["import"]
+    meeting = attendances[0].meeting
+    assert [h.history_change_reason for h in meeting.history.all()] == ["import"]
+    for model in (Person, Organization):
+        assert model.objects.exists()
+        for record in model.objects.all():
+            assert [h.history_change_reason for h in record.history.all()] == ["import"]
