@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Meeting, MeetingSeries, Mode, Organization
 from meetings.widgets import LongSelect
+from publishing.filters import year_filter
 
 
 def published_series(request=None):
@@ -18,9 +19,7 @@ def published_organisations(request=None):
 
 
 class MeetingFilter(django_filters.FilterSet):
-    year = django_filters.NumberFilter(
-        label=_("Year"), field_name="date_start", lookup_expr="year", min_value=1900, max_value=2200
-    )
+    year = year_filter(_("Year"))
     series = django_filters.ModelChoiceFilter(
         label=_("Series"),
         field_name="series",

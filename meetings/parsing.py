@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from publishing.words import MONTH_NAMES, normalise_space
+
 ROLE_CO_CHAIR = "co-chair"
 ROLE_ATTENDEE = "attendee"
 ROLE_REPRESENTATIVE = "representative"
@@ -120,11 +122,6 @@ class _Document:
     paragraphs: tuple[tuple[int, str], ...]  # (1-based first line, normalised text)
 
 
-def _norm(text: str) -> str:
-    """Collapse all whitespace runs to single spaces."""
-    return " ".join(text.split())
-
-
 def _is_indented(line: str) -> bool:
     return len(line) - len(line.lstrip(" ")) >= 2
 
@@ -147,16 +144,16 @@ def _split_document(text: str) -> _Document:
     for number, line in enumerate(lines[start + 1 : end], start=start + 2):
         blank = not line.strip() or _ASTERISKS_RE.match(line)
         if current and (blank or _is_indented(line)):
-            paragraphs.append((first, _norm(" ".join(current))))
+            paragraphs.append((first, normalise_space(" ".join(current))))
             current = []
         if not blank:
             first = number if not current else first
             current.append(line)
     if current:
-        paragraphs.append((first, _norm(" ".join(current))))
+        paragraphs.append((first, normalise_space(" ".join(current))))
     if not paragraphs:
         raise ParseError("the headline is not followed by any body text", start + 1)
-    return _Document(_norm(lines[start]), tuple(paragraphs))
+    return _Document(normalise_space(lines[start]), tuple(paragraphs))
 
 
 def _sentences(paragraph: str) -> list[str]:
@@ -194,10 +191,8 @@ _ORDINAL_WORDS |= {  # "twenty-first", "thirty second", ...
     for sep in "- "
 }
 _ORDINAL = r"(?i:\d{1,3}(?:st|nd|rd|th)|" + "|".join(sorted(_ORDINAL_WORDS, key=len)[::-1]) + r")\b"
-_MONTHS = "January February March April May June July August September October November December"
-_MONTH_NAMES = _MONTHS.split()
 _DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-_MONTH = r"(?P<month>" + "|".join(_MONTH_NAMES) + ")"
+_MONTH = r"(?P<month>" + "|".join(MONTH_NAMES) + ")"
 _WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
 _DATE_RES = (
     re.compile(
@@ -226,7 +221,7 @@ def _read_date(text: str) -> tuple[int, int] | None:
     if not matches:
         return None
     match = min(matches, key=lambda m: m.start())
-    month = _MONTH_NAMES.index(match["month"]) + 1
+    month = MONTH_NAMES.index(match["month"]) + 1
     day = int(match["day"])
     return (month, day) if 1 <= day <= _DAYS_IN_MONTH[month - 1] else None
 
@@ -235,7 +230,7 @@ def _read_place(tail: str) -> str:
     """The first "in X" / "at the X" before the clause ends; never "in the Loop" or a month."""
     window = re.split(r"[,;]|\.(?:\s|$)", tail, maxsplit=1)[0]
     for match in _PLACE_RE.finditer(window):
-        if match["place"].split()[0] not in _MONTH_NAMES:
+        if match["place"].split()[0] not in MONTH_NAMES:
             return match["place"]
     return ""
 
@@ -269,7 +264,7 @@ def _find_meeting(sentence: str) -> tuple[str, int | None, str] | None:
     for pattern in _MEETING_PATTERNS:
         match = pattern.search(sentence)
         if match:
-            series = _norm(match["series"]).rstrip(" .,")
+            series = normalise_space(match["series"]).rstrip(" .,")
             number = _ordinal_value(match["ord"]) if match["ord"] else None
             return series, number, sentence[match.end() :]
     return None

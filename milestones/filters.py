@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from milestones.models import Milestone
 from publishing.dating import DatePrecision
+from publishing.filters import year_filter
 from publishing.text import MAX_QUERY_LENGTH
 
 
@@ -13,23 +14,9 @@ class MilestoneFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Words"), method="filter_words", max_length=MAX_QUERY_LENGTH
     )
-    year = django_filters.NumberFilter(
-        label=_("Year"), field_name="date_start", lookup_expr="year", min_value=1900, max_value=2200
-    )
-    year_from = django_filters.NumberFilter(
-        label=_("From year"),
-        field_name="date_start",
-        lookup_expr="year__gte",
-        min_value=1900,
-        max_value=2200,
-    )
-    year_to = django_filters.NumberFilter(
-        label=_("To year"),
-        field_name="date_start",
-        lookup_expr="year__lte",
-        min_value=1900,
-        max_value=2200,
-    )
+    year = year_filter(_("Year"))
+    year_from = year_filter(_("From year"), "year__gte")
+    year_to = year_filter(_("To year"), "year__lte")
     precision = django_filters.ChoiceFilter(
         label=_("Date known to"),
         field_name="date_precision",

@@ -11,29 +11,9 @@ import re
 from dataclasses import dataclass
 
 from publishing.dating import FuzzyDate
-from publishing.text import fingerprint, normalise_space
+from publishing.text import fingerprint
+from publishing.words import MONTHS, normalise_space
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("jan", "january"),
-            ("feb", "february"),
-            ("mar", "march"),
-            ("apr", "april"),
-            ("may",),
-            ("jun", "june"),
-            ("jul", "july"),
-            ("aug", "august"),
-            ("sep", "sept", "september"),
-            ("oct", "october"),
-            ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
-}
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 
 # A year of this century or the last, alone (not part of a longer number); "2022-23" is a

@@ -1,19 +1,14 @@
 """Small pure text helpers shared by the parsers and importers."""
 
 import hashlib
-import re
 
 from django.utils.text import slugify
 
-_SPACE = re.compile(r"\s+")
+from publishing.words import normalise_space
+
 # The longest words a reader's query is read to (search, the timeline's words filter):
 # longer input is cut, so that hostile input stays cheap.
 MAX_QUERY_LENGTH = 200
-
-
-def normalise_space(text: str) -> str:
-    """Collapse every run of white space (including non-breaking spaces) to one space."""
-    return _SPACE.sub(" ", text.replace("\u00a0", " ")).strip()
 
 
 def fingerprint(text: str) -> str:

@@ -12,6 +12,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from publishing.text import MAX_QUERY_LENGTH
+from publishing.words import normalise_space
 
 MAX_TERMS = 10  # terms used by the substring path and the highlighter
 EXCERPT_LENGTH = 220  # characters
@@ -24,7 +25,6 @@ _CJK = re.compile(
     "\U00020000-\U0003134f]"
 )
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(\S+)')
-_SPACE = re.compile(r"\s+")
 _WORD_END = re.compile(r"\w*")
 # Light English suffix stripping, for highlighting only: full-text search matches stems
 # ("approved" finds "approval"), so the highlighter marks words starting with the stem.
@@ -62,7 +62,7 @@ def _clean(raw: str) -> str:
         " " if unicodedata.category(char)[0] in "CZ" else char
         for char in raw[: 4 * MAX_QUERY_LENGTH]
     )
-    return _SPACE.sub(" ", text).strip()
+    return normalise_space(text)
 
 
 def normalise_query(raw: str | None) -> str:
@@ -110,7 +110,7 @@ def parse_query(query: str) -> ParsedQuery:
             term = term.replace('"', "")
             if term == "-" or term.lower() == "or":
                 continue
-        term = _SPACE.sub(" ", term).strip()
+        term = normalise_space(term)
         if not term:
             continue
         key = (negative, term.casefold())
@@ -186,7 +186,7 @@ def excerpt(text: str, terms: Iterable[str], *, length: int = EXCERPT_LENGTH) ->
     """About `length` characters of `text` (white space collapsed) around the first
     occurrence of any term, cut at spaces where there are any, with "…" where cut. Without
     an occurrence, the beginning of the text."""
-    text = _SPACE.sub(" ", str(text)).strip()
+    text = normalise_space(str(text))
     if len(text) <= length:
         return text
     spans = match_spans(text, list(terms), to_word_end=False)
