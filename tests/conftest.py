@@ -6,7 +6,11 @@ from pathlib import Path
 
 import pytest
 
-ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+# Helper modules whose plain `assert`s should explain themselves like a test's.
+pytest.register_assert_rewrite("tests.assertions", "tests.factories")
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
     "--no-sandbox",
@@ -103,6 +107,24 @@ def screenshot(page, request):
         return path
 
     return take
+
+
+@pytest.fixture
+def curated_site():
+    """The seed documents imported and the curated fixtures loaded: the site as it ships.
+    The test's own django_db mark gives the database (the browser tests need a transactional
+    one, for the live server)."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("import_seeds", stdout=StringIO(), stderr=StringIO())
+    call_command(
+        "loaddata",
+        str(ROOT / "milestones" / "fixtures" / "curated_milestones.json"),
+        str(ROOT / "meetings" / "fixtures" / "curated_meetings.json"),
+        stdout=StringIO(),
+    )
 
 
 @pytest.fixture

@@ -1,12 +1,17 @@
 """Small factories: each makes one valid record with sensible defaults; override what matters."""
 
 import datetime as dt
+import io
 import itertools
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
 from meetings.models import Attendance, Meeting, MeetingSeries, Organization, Person, Role, Side
 from milestones.models import Milestone
+from pictures.forms import PictureForm
+from pictures.models import Picture
 from publishing.dating import FuzzyDate
 from publishing.models import PublicationState
 
@@ -153,6 +158,29 @@ def make_attended_meeting(
         )
     )
     return meeting, attendances
+
+
+def picture_bytes(fmt="JPEG", size=(64, 48), mode="RGB", color=(200, 30, 30), **save) -> bytes:
+    """A real picture in the given format, made with Pillow."""
+    buffer = io.BytesIO()
+    Image.new(mode, size, color).save(buffer, fmt, **save)
+    return buffer.getvalue()
+
+
+def make_picture(
+    data: bytes | None = None, name="harbour.jpg", *, size=(2000, 1500), **fields
+) -> Picture:
+    """A picture saved the way the admin saves it: through PictureForm, which checks and
+    cleans the upload. `data` is the file (by default a JPEG of `size` pixels) uploaded as
+    `name`; `fields` are the form's other fields (alt_text, is_decorative, caption, credit,
+    slug)."""
+    data = data if data is not None else picture_bytes(size=size)
+    form = PictureForm(
+        data={"alt_text": "The Lok Ma Chau Loop from the air.", **fields},
+        files={"image": SimpleUploadedFile(name, data, content_type="image/jpeg")},
+    )
+    assert form.is_valid(), form.errors
+    return form.save()
 
 
 def make_user(role: str | None = None, **fields):

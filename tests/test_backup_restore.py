@@ -17,10 +17,9 @@ import tarfile
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
-from PIL import Image
 
 from operations.backup import BackupError, create_backup, read_archive, restore_backup
-from tests.factories import make_milestone, make_user
+from tests.factories import make_milestone, make_picture, make_user, picture_bytes
 from tests.scratch_db import ROOT, VENDORS, scratch_databases
 
 CURATED = [
@@ -147,20 +146,10 @@ def test_backup_then_restore_into_an_empty_database_gives_the_same_site(scratch,
 # In-process: what restore refuses, before it writes anything. ------------------------------
 
 
-def jpeg(colour=(10, 20, 30)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (400, 300), colour).save(buffer, "JPEG")
-    return buffer.getvalue()
-
-
 @pytest.fixture
 def archive(db, tmp_path):
     """A backup of one milestone with a picture."""
-    from pictures.models import Picture
-
-    picture = Picture(image=SimpleUploadedFile("a.jpg", jpeg()), alt_text="A picture")
-    picture.full_clean()
-    picture.save()
+    picture = make_picture(name="a.jpg", size=(400, 300), alt_text="A picture")
     make_milestone(lead_image=picture, slug="pictured")
     make_user("publisher", username="pat")
     return create_backup(tmp_path / "one.tar.gz").path
@@ -262,7 +251,7 @@ def test_a_forced_restore_that_fails_puts_back_the_files_it_replaced(archive):
     rewrite(archive, lambda n, c: c.replace(b'"milestones.milestone"', b'"milestones.nomodel"'))
     # The site's copy differs from the archive's: the restore must replace it first.
     storage.delete(name)
-    storage.save(name, SimpleUploadedFile(name, jpeg((200, 0, 0))))
+    storage.save(name, SimpleUploadedFile(name, picture_bytes(size=(400, 300), color=(200, 0, 0))))
     with storage.open(name, "rb") as handle:
         site_copy = handle.read()
     assert site_copy != original

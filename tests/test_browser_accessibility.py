@@ -1,11 +1,9 @@
 """Every page type in a real Chromium: zero axe-core (WCAG 2.2 AA) violations, keyboard use,
 and screenshots at phone and desktop widths saved under artifacts/screenshots/."""
 
-from io import StringIO
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 
 from tests.conftest import ARTIFACTS
 
@@ -33,17 +31,6 @@ PAGES = {
 EXPECTED_STATUS = {"not-found": 404}
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def curated_site():
-    call_command("import_seeds", stdout=StringIO(), stderr=StringIO())
-    call_command(
-        "loaddata",
-        str(ROOT / "milestones/fixtures/curated_milestones.json"),
-        str(ROOT / "meetings/fixtures/curated_meetings.json"),
-        stdout=StringIO(),
-    )
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.factories import make_attended_meeting, make_milestone, make_user
+from tests.factories import make_attended_meeting, make_milestone, make_picture, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,8 +40,6 @@ def csp_watch(page):
 def content(db):
     """A published milestone with a lead picture and two versions, and a meeting with
     attendances and a gallery photo, as editors make them."""
-    from tests.test_pictures import make_picture
-
     picture = make_picture()
     milestone = make_milestone(title="Land handed over", lead_image=picture)
     milestone.title = "Land handed over to the company"

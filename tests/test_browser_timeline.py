@@ -1,25 +1,8 @@
 """A reader walks the timeline in a real Chromium."""
 
-from io import StringIO
-from pathlib import Path
-
 import pytest
-from django.core.management import call_command
-
-ROOT = Path(__file__).resolve().parent.parent
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def curated_site():
-    call_command("import_seeds", stdout=StringIO())
-    call_command(
-        "loaddata",
-        str(ROOT / "milestones" / "fixtures" / "curated_milestones.json"),
-        str(ROOT / "meetings" / "fixtures" / "curated_meetings.json"),
-        stdout=StringIO(),
-    )
 
 
 def test_reader_walks_the_timeline_filters_by_year_and_opens_a_milestone(

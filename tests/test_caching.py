@@ -3,16 +3,13 @@ to what they may see, and every scheduled publication, shows at once; editors an
 never go through it."""
 
 import datetime as dt
-import io
 
 import pytest
 import time_machine
 from django.core.cache import caches
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from django.utils.http import http_date
-from PIL import Image
 
 from hsitp_site.cache_config import CacheURLError, cache_settings
 from importing.documents import document_from_text
@@ -21,11 +18,12 @@ from meetings.models import Meeting, MeetingPhoto
 from milestones.models import Milestone
 from milestones.services import merge_milestones
 from pagecache import middleware, version
-from pictures.models import Picture
 from publishing.dating import FuzzyDate
+from tests.assertions import assert_page
 from tests.factories import (
     make_attended_meeting,
     make_milestone,
+    make_picture,
     make_user,
 )
 
@@ -42,7 +40,12 @@ def page_cache(settings):
 @pytest.fixture
 def world():
     """A little of everything the public reads, with stable addresses."""
-    milestone = make_milestone(title="Land handed over", slug="land", body="The CEDD acted.")
+    milestone = make_milestone(
+        title="Land handed over",
+        slug="land",
+        body="The CEDD acted.",
+        date=FuzzyDate.day(dt.date(2021, 1, 1)),  # first, and on /milestones/?year=2021
+    )
     make_milestone(title="Second milestone", slug="second")
     meeting, attendances = make_attended_meeting(slug="jtf-11", title="Eleventh meeting")
     person = attendances[0].person
@@ -55,39 +58,42 @@ def world():
     }
 
 
-def public_urls(world) -> list[str]:
+def public_pages(world) -> dict[str, str]:
+    """Every kind of public URL, with a text it shows only when it works (a seeded title,
+    name or address)."""
     person, organisation = world["person"], world["organisation"]
-    return [
-        "/",
-        "/milestones/",
-        "/milestones/?year=2021",
-        "/milestones/land/",
-        "/meetings/",
-        "/meetings/jtf-11/",
-        "/people/",
-        person.get_absolute_url(),
-        "/organisations/",
-        organisation.get_absolute_url(),
-        "/search/?q=land",
-        "/feeds/milestones/",
-        "/feeds/milestones/atom/",
-        "/feeds/meetings/",
-        "/feeds/meetings/atom/",
-        "/sitemap.xml",
-        "/sitemap-milestones.xml",
-        "/api/",
-        "/api/milestones/",
-        "/api/meetings/",
-        "/api/milestones.csv",
-        "/api/meetings.csv",
-        "/api/timeline.json",
-        "/meetings.ics",
-        "/robots.txt",
-        "/zh-hant/",
-        "/zh-hant/milestones/",
-        "/zh-hant/milestones/land/",
-        "/zh-hant/meetings/jtf-11/",
-    ]
+    milestone, meeting = "Land handed over", "Eleventh meeting"
+    return {
+        "/": milestone,
+        "/milestones/": milestone,
+        "/milestones/?year=2021": milestone,
+        "/milestones/land/": milestone,
+        "/meetings/": meeting,
+        "/meetings/jtf-11/": meeting,
+        "/people/": person.name,
+        person.get_absolute_url(): person.name,
+        "/organisations/": organisation.name,
+        organisation.get_absolute_url(): organisation.name,
+        "/search/?q=land": "<mark>Land</mark> handed over",
+        "/feeds/milestones/": milestone,
+        "/feeds/milestones/atom/": milestone,
+        "/feeds/meetings/": meeting,
+        "/feeds/meetings/atom/": meeting,
+        "/sitemap.xml": "<loc>http://testserver/sitemap-milestones.xml</loc>",
+        "/sitemap-milestones.xml": "<loc>http://testserver/milestones/land/</loc>",
+        "/api/": 'href="http://testserver/api/milestones.csv"',
+        "/api/milestones/": milestone,
+        "/api/meetings/": meeting,
+        "/api/milestones.csv": milestone,
+        "/api/meetings.csv": meeting,
+        "/api/timeline.json": milestone,
+        "/meetings.ics": f"SUMMARY:{meeting}",
+        "/robots.txt": "Sitemap: http://testserver/sitemap.xml",
+        "/zh-hant/": milestone,
+        "/zh-hant/milestones/": milestone,
+        "/zh-hant/milestones/land/": milestone,
+        "/zh-hant/meetings/jtf-11/": meeting,
+    }
 
 
 def body(response) -> bytes:
@@ -110,13 +116,15 @@ def test_second_anonymous_request_is_served_from_the_cache_without_queries(
 ):
     """Every public page, feed and data endpoint, in both languages: the second request
     makes no SQL query and gets the same bytes."""
-    for url in public_urls(world):
+    for url, shown in public_pages(world).items():
         first = client.get(url)
         assert first.status_code == 200, url
         assert first["X-Page-Cache"] == "miss", url
         first_body = body(first)
+        assert shown in first_body.decode(), url
         with django_assert_num_queries(0):
             second = client.get(url)
+        assert second.status_code == 200, url
         assert second["X-Page-Cache"] == "hit", url
         assert body(second) == first_body, url
         assert second["Content-Type"] == first["Content-Type"], url
@@ -263,17 +271,8 @@ def test_a_merge_shows_at_once(client, world):
     assert "What happened in milestone" in text(client, "/milestones/land/")
 
 
-def _picture(alt: str) -> Picture:
-    buffer = io.BytesIO()
-    Image.new("RGB", (400, 300), (30, 120, 110)).save(buffer, "JPEG")
-    picture = Picture(image=SimpleUploadedFile("loop.jpg", buffer.getvalue()), alt_text=alt)
-    picture.full_clean()
-    picture.save()
-    return picture
-
-
 def test_picture_changes_show_at_once(client, world):
-    picture = _picture("The Loop from the air")
+    picture = make_picture(name="loop.jpg", size=(400, 300), alt_text="The Loop from the air")
     milestone = world["milestone"]
     milestone.lead_image = picture
     milestone.save()
@@ -340,7 +339,9 @@ def test_a_scheduled_milestone_appears_at_its_moment_with_no_write(
         assert client.get("/milestones/scheduled/").status_code == 404
     with time_machine.travel(moment - dt.timedelta(seconds=1), tick=False):
         with django_assert_num_queries(0):  # still the cached page: nothing changed
-            assert "Scheduled milestone" not in text(client, "/milestones/")
+            html = text(client, "/milestones/")
+        assert "Scheduled milestone" not in html
+        assert "Land handed over" in html
     with time_machine.travel(moment, tick=False):
         assert "Scheduled milestone" in text(client, "/milestones/")
         assert "Scheduled milestone" in text(client, "/feeds/milestones/")
@@ -437,6 +438,7 @@ def test_pages_that_hand_out_a_csrf_token_are_not_stored(rf):
 
 def test_if_none_match_gets_304_without_queries(client, world, django_assert_num_queries):
     first = client.get("/milestones/")
+    assert_page(first, "Land handed over")
     etag = first["ETag"]
     with django_assert_num_queries(0):
         again = client.get("/milestones/", HTTP_IF_NONE_MATCH=etag)
@@ -476,10 +478,13 @@ def test_etag_changes_when_a_scheduled_item_becomes_public(client, world):
 
 def test_streamed_csv_is_cached_once_sent_in_full(client, world, django_assert_num_queries):
     first = client.get("/api/milestones.csv")
-    assert first.streaming
+    assert first.status_code == 200 and first.streaming
     content = b"".join(first.streaming_content)
+    assert content.decode("utf-8-sig").startswith("title,slug,url,")
+    assert "Land handed over" in content.decode()
     with django_assert_num_queries(0):
         second = client.get("/api/milestones.csv")
+    assert second.status_code == 200
     assert second.content == content
     assert second["Content-Disposition"] == 'attachment; filename="milestones.csv"'
 
@@ -495,6 +500,7 @@ def test_page_cache_can_be_turned_off(client, world, settings, django_assert_max
     client.get("/milestones/")
     response = client.get("/milestones/")
     assert "X-Page-Cache" not in response and "ETag" not in response
+    assert_page(response, "Land handed over", "Second milestone")
 
 
 def test_next_publication_is_one_query(django_assert_num_queries):

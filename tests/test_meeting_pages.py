@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from meetings.models import Mode, Role, Side
 from publishing.dating import FuzzyDate
+from tests.assertions import assert_page
 from tests.factories import (
     make_attendance,
     make_attended_meeting,
@@ -38,12 +39,17 @@ def future():
     return timezone.now() + dt.timedelta(days=3)
 
 
-def queries_for(client, url) -> int:
-    """How many queries one GET of `url` makes (it must answer 200)."""
+def queries_for(client, url, *contains: str) -> int:
+    """How many queries one GET of `url` makes (it must answer 200 and show `contains`)."""
     with CaptureQueriesContext(connection) as context:
         response = client.get(url)
-    assert response.status_code == 200, url
+    assert_page(response, *contains)
     return len(context)
+
+
+def link_to(item) -> str:
+    """The href of a link to `item`'s page (unlike its title, never part of another's)."""
+    return f'href="{item.get_absolute_url()}"'
 
 
 def positions(html: str, *texts: str) -> list[int]:
@@ -225,10 +231,10 @@ def test_meeting_list_pagination_keeps_the_filters(client):
 
 def test_meeting_list_query_count(client, django_assert_max_num_queries):
     """The list page makes a fixed, small number of queries."""
-    make_attended_meeting()
+    meeting, _ = make_attended_meeting()
     with django_assert_max_num_queries(LIST_QUERIES):
         response = client.get("/meetings/")
-    assert response.status_code == 200
+    assert_page(response, meeting.title, "1 meeting.")
 
 
 @pytest.mark.parametrize(
@@ -236,11 +242,11 @@ def test_meeting_list_query_count(client, django_assert_max_num_queries):
 )
 def test_meeting_list_queries_do_not_grow_with_meetings(client, query):
     """More meetings, series and attendances do not add queries to the list."""
-    make_attended_meeting(people=1, organisations=1)
-    small = queries_for(client, f"/meetings/{query}")
-    for _ in range(8):
-        make_attended_meeting(people=4, organisations=6)
-    assert queries_for(client, f"/meetings/{query}") == small
+    first, _ = make_attended_meeting(people=1, organisations=1, date=day(2024, 3, 1))
+    small = queries_for(client, f"/meetings/{query}", link_to(first))
+    for n in range(8):
+        last, _ = make_attended_meeting(people=4, organisations=6, date=day(2024, 4, 1 + n))
+    assert queries_for(client, f"/meetings/{query}", link_to(first), link_to(last)) == small
 
 
 # --- /meetings/<slug>/ ---------------------------------------------------------------------------
@@ -380,15 +386,15 @@ def test_meeting_detail_query_count(client, django_assert_max_num_queries):
     meeting = seed_like_meeting()
     with django_assert_max_num_queries(DETAIL_QUERIES):
         response = client.get(meeting.get_absolute_url())
-    assert response.status_code == 200
+    assert_page(response, meeting.title, "Sun Dong", "Civil Engineering and Development Department")
 
 
 def test_meeting_detail_queries_do_not_grow_with_attendances(client):
     """A meeting with many more attendees and bodies costs no more queries."""
     small, _ = make_attended_meeting(people=1, organisations=1)
     large, _ = make_attended_meeting(people=12, organisations=20)
-    assert queries_for(client, large.get_absolute_url()) == queries_for(
-        client, small.get_absolute_url()
+    assert queries_for(client, large.get_absolute_url(), large.title) == queries_for(
+        client, small.get_absolute_url(), small.title
     )
 
 
@@ -492,36 +498,37 @@ def test_person_page_query_count(client, django_assert_max_num_queries):
     person = meeting.co_chairs[0].person
     with django_assert_max_num_queries(PERSON_QUERIES):
         response = client.get(person.get_absolute_url())
-    assert response.status_code == 200
+    assert_page(response, person.name, meeting.title)
 
 
 def test_organisation_page_query_count(client, django_assert_max_num_queries):
     """An organisation's page makes a fixed, small number of queries."""
-    seed_like_meeting()
+    meeting = seed_like_meeting()
     with django_assert_max_num_queries(ORGANISATION_QUERIES):
         response = client.get("/organisations/cedd/")
-    assert response.status_code == 200
+    assert_page(response, "Civil Engineering and Development Department", meeting.title)
 
 
 def test_person_and_organisation_pages_queries_do_not_grow_with_meetings(client):
     """Attending many more meetings (each of its own series) costs no more queries."""
     person, organisation = make_person(slug="busy-person"), make_organisation(slug="busy-body")
 
-    def attend_new_meeting():
+    def attend_new_meeting() -> str:
         meeting, _ = make_attended_meeting(people=2, organisations=2)
         make_attendance(meeting, person=person, post="Director", side=Side.HONG_KONG)
         make_attendance(meeting, organisation=organisation, role=Role.REPRESENTATIVE)
+        return link_to(meeting)
 
-    attend_new_meeting()
+    first = attend_new_meeting()
     small = (
-        queries_for(client, "/people/busy-person/"),
-        queries_for(client, "/organisations/busy-body/"),
+        queries_for(client, "/people/busy-person/", person.name, first),
+        queries_for(client, "/organisations/busy-body/", organisation.name, first),
     )
     for _ in range(10):
-        attend_new_meeting()
+        last = attend_new_meeting()
     large = (
-        queries_for(client, "/people/busy-person/"),
-        queries_for(client, "/organisations/busy-body/"),
+        queries_for(client, "/people/busy-person/", person.name, first, last),
+        queries_for(client, "/organisations/busy-body/", organisation.name, first, last),
     )
     assert large == small
 

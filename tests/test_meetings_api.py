@@ -249,22 +249,26 @@ def test_api_out_of_range_page_gives_empty_results(client):
 
 def test_api_query_count(client, django_assert_max_num_queries):
     """The endpoint makes a fixed, small number of queries."""
-    make_attended_meeting()
+    meeting, attendances = make_attended_meeting()
     with django_assert_max_num_queries(API_QUERIES):
         response = client.get(URL)
     assert response.status_code == 200
+    [listed] = response.json()["results"]
+    assert (listed["title"], len(listed["attendees"])) == (meeting.title, len(attendances))
 
 
 def test_api_queries_do_not_grow_with_meetings_and_attendances(client):
     """More meetings, series, people and bodies do not add queries."""
 
-    def count_queries():
+    def count_queries(titles):
         with CaptureQueriesContext(connection) as context:
-            assert client.get(URL).status_code == 200
+            response = client.get(URL)
+            assert response.status_code == 200
+        assert {meeting["title"] for meeting in response.json()["results"]} == titles
         return len(context)
 
-    make_attended_meeting(people=1, organisations=1)
-    small = count_queries()
+    titles = {make_attended_meeting(people=1, organisations=1)[0].title}
+    small = count_queries(titles)
     for _ in range(8):
-        make_attended_meeting(people=5, organisations=8)
-    assert count_queries() == small
+        titles.add(make_attended_meeting(people=5, organisations=8)[0].title)
+    assert count_queries(titles) == small

@@ -156,22 +156,25 @@ def test_calendar_uses_crlf_line_endings(client):
 
 def test_calendar_query_count(client, django_assert_max_num_queries):
     """The feed makes a fixed, small number of queries."""
-    make_attended_meeting()
+    meeting, _ = make_attended_meeting()
     with django_assert_max_num_queries(CALENDAR_QUERIES):
         response = client.get(URL)
     assert response.status_code == 200
+    assert response.content.startswith(b"BEGIN:VCALENDAR\r\n")
+    assert list(events_by_summary(response.content)) == [meeting.title]
 
 
 def test_calendar_queries_do_not_grow_with_meetings(client):
     """More meetings (each of its own series) and attendances do not add queries."""
 
-    def count_queries():
+    def count_queries(titles):
         with CaptureQueriesContext(connection) as context:
-            fetch(client)
+            content = fetch(client)  # 200
+        assert set(events_by_summary(content)) == titles
         return len(context)
 
-    make_attended_meeting(people=1, organisations=1)
-    small = count_queries()
+    titles = {make_attended_meeting(people=1, organisations=1)[0].title}
+    small = count_queries(titles)
     for _ in range(10):
-        make_attended_meeting(people=4, organisations=4)
-    assert count_queries() == small
+        titles.add(make_attended_meeting(people=4, organisations=4)[0].title)
+    assert count_queries(titles) == small

@@ -16,20 +16,16 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import io
 import json
 import re
 from collections import Counter, deque
 from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
-from PIL import Image
 
 from meetings.models import MeetingPhoto, Role, Side
-from pictures.models import Picture
 from publishing.dating import FuzzyDate
 from tests.factories import (
     make_attendance,
@@ -37,12 +33,14 @@ from tests.factories import (
     make_milestone,
     make_organisation,
     make_person,
+    make_picture,
     make_series,
     make_user,
 )
 
 pytestmark = pytest.mark.django_db
 
+PHOTO = (640, 480)  # pixels: the made-up words are in the pictures' file names and texts
 MAX_URLS = 2000
 MAX_QUERY_VARIANTS = 30  # distinct query strings followed for one path
 MIN_URLS = 150
@@ -112,17 +110,6 @@ MACHINE_ENDPOINTS = [
 ]
 
 
-def picture(name: str, alt: str, caption: str = "") -> Picture:
-    buffer = io.BytesIO()
-    Image.new("RGB", (640, 480), (30, 120, 110)).save(buffer, "JPEG")
-    item = Picture(
-        image=SimpleUploadedFile(f"{name}.jpg", buffer.getvalue()), alt_text=alt, caption=caption
-    )
-    item.full_clean()
-    item.save()
-    return item
-
-
 def in_review(item):
     item.send_to_review()
     item.save()
@@ -134,11 +121,12 @@ def small_pages(monkeypatch):
     """One item a page, so that the crawl follows ?page= links (HTML and the API's "next")."""
     from meetings import views as meeting_views
     from milestones import views as milestone_views
+    from opendata import views as open_data_views
 
     monkeypatch.setattr(milestone_views.TimelineView, "paginate_by", 1)
-    monkeypatch.setattr(milestone_views.MilestoneListAPI, "page_size", 1)
+    monkeypatch.setattr(open_data_views.MilestoneListAPI, "page_size", 1)
     monkeypatch.setattr(meeting_views.MeetingListView, "paginate_by", 1)
-    monkeypatch.setattr(meeting_views.MeetingListAPI, "page_size", 1)
+    monkeypatch.setattr(open_data_views.MeetingListAPI, "page_size", 1)
     monkeypatch.setattr(meeting_views.AttendeeListView, "paginate_by", 1)
 
 
@@ -154,7 +142,9 @@ def site(small_pages):
         slug="zqxpubmilestone-funding",
         body="Zqxpubmilestone: the council approved it. Zqxmentioned Ho spoke.",
         date=day(dt.date(2021, 9, 6)),
-        lead_image=picture("zqxpubpicfile", "Zqxpubpicalt the Loop from the air"),
+        lead_image=make_picture(
+            name="zqxpubpicfile.jpg", size=PHOTO, alt_text="Zqxpubpicalt the Loop from the air"
+        ),
     )
     make_milestone(title="Zqxpubneighbour works began", date=day(dt.date(2022, 1, 5)))
     make_milestone(
@@ -165,8 +155,11 @@ def site(small_pages):
         source_document="zqxdraftsource.txt",
         source_paragraph=1,
         date=FuzzyDate.year(int(HIDDEN_YEAR)),
-        lead_image=picture(
-            "zqxdraftpicfile", "Zqxdraftpicalt a model of the park", caption="Zqxdraftpiccap"
+        lead_image=make_picture(
+            name="zqxdraftpicfile.jpg",
+            size=PHOTO,
+            alt_text="Zqxdraftpicalt a model of the park",
+            caption="Zqxdraftpiccap",
         ),
     )
     in_review(
@@ -198,7 +191,12 @@ def site(small_pages):
     make_attendance(second, organisation=make_organisation(name="Zqxpubsecondorg Department"))
     MeetingPhoto.objects.create(
         meeting=published,
-        picture=picture("zqxpubphoto", "Delegates at the table", caption="Zqxpubphotocap"),
+        picture=make_picture(
+            name="zqxpubphoto.jpg",
+            size=PHOTO,
+            alt_text="Delegates at the table",
+            caption="Zqxpubphotocap",
+        ),
     )
 
     draft = make_meeting(
@@ -223,7 +221,12 @@ def site(small_pages):
     )
     MeetingPhoto.objects.create(
         meeting=draft,
-        picture=picture("zqxdraftphotofile", "A closed room", caption="Zqxdraftphotocap"),
+        picture=make_picture(
+            name="zqxdraftphotofile.jpg",
+            size=PHOTO,
+            alt_text="A closed room",
+            caption="Zqxdraftphotocap",
+        ),
     )
 
     in_review(

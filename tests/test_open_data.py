@@ -5,15 +5,12 @@ import datetime as dt
 import io
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import StreamingHttpResponse
 from django.utils import timezone
-from PIL import Image
 
 from opendata.meeting_data import CSV_COLUMNS as MEETING_COLUMNS
 from opendata.milestone_data import CSV_COLUMNS as MILESTONE_COLUMNS
 from opendata.views import csv_cell
-from pictures.models import Picture
 from publishing.dating import FuzzyDate
 from tests.factories import (
     make_attendance,
@@ -21,6 +18,7 @@ from tests.factories import (
     make_meeting,
     make_milestone,
     make_person,
+    make_picture,
 )
 
 pytestmark = pytest.mark.django_db
@@ -30,6 +28,7 @@ CSV_QUERIES = 1  # the rows, streamed from one query (meetings joined to their a
 TIMELINE_QUERIES = 1  # dated published milestones with their lead images
 INDEX_QUERIES = 0
 BOM = b"\xef\xbb\xbf"
+LOOP = {"size": (1200, 800), "alt_text": "The Loop from the air"}  # a lead image
 
 ENDPOINT_PATHS = [
     "/api/milestones/",
@@ -50,17 +49,6 @@ def tomorrow():
     return timezone.now() + dt.timedelta(days=1)
 
 
-def make_picture(name="loop", alt="The Loop from the air", **fields) -> Picture:
-    buffer = io.BytesIO()
-    Image.new("RGB", (1200, 800), (30, 120, 110)).save(buffer, "JPEG")
-    picture = Picture(
-        image=SimpleUploadedFile(f"{name}.jpg", buffer.getvalue()), alt_text=alt, **fields
-    )
-    picture.full_clean()
-    picture.save()
-    return picture
-
-
 def download(client, url: str) -> tuple[StreamingHttpResponse, bytes]:
     response = client.get(url)
     assert response.status_code == 200
@@ -70,6 +58,17 @@ def download(client, url: str) -> tuple[StreamingHttpResponse, bytes]:
 def csv_rows(client, url: str) -> list[dict]:
     _response, content = download(client, url)
     return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+
+
+def csv_titles(content: bytes, url: str) -> set[str]:
+    """The titles of the milestones (or meetings) in a CSV download, under its header."""
+    text = content.decode("utf-8-sig")
+    if "milestones" in url:
+        columns, title = MILESTONE_COLUMNS, "title"
+    else:
+        columns, title = MEETING_COLUMNS, "meeting_title"
+    assert content.startswith(BOM) and text.startswith(",".join(columns) + "\r\n")
+    return {row[title] for row in csv.DictReader(io.StringIO(text, newline=""))}
 
 
 def as_cell(value) -> str:
@@ -135,7 +134,11 @@ def test_every_endpoint_in_the_index_answers(client):
 def test_api_index_needs_no_query(client, django_assert_num_queries):
     """The index is a fixed list."""
     with django_assert_num_queries(INDEX_QUERIES):
-        client.get("/api/?format=json")
+        response = client.get("/api/?format=json")
+    assert response.status_code == 200
+    assert [endpoint["url"] for endpoint in response.json()] == [
+        f"http://testserver{path}" for path in ENDPOINT_PATHS
+    ]
 
 
 # Milestones CSV ----------------------------------------------------------------------
@@ -330,25 +333,31 @@ def test_csv_downloads_neutralise_formulas_from_the_data(client):
 def test_csv_is_streamed_and_read_only_while_streaming(client, url, django_assert_num_queries):
     """A StreamingHttpResponse: no row is read before the response starts, and the rows
     come from one query however many there are."""
+    titles = {"milestones": set(), "meetings": set()}
     for _ in range(3):
-        make_milestone()
-        make_attended_meeting()
+        titles["milestones"].add(make_milestone().title)
+        titles["meetings"].add(make_attended_meeting()[0].title)
     with django_assert_num_queries(0):
         response = client.get(url)
     assert isinstance(response, StreamingHttpResponse) and response.streaming
     with django_assert_num_queries(CSV_QUERIES):
-        b"".join(response.streaming_content)
+        content = b"".join(response.streaming_content)
+    assert response.status_code == 200
+    assert csv_titles(content, url) == titles["milestones" if "milestones" in url else "meetings"]
 
 
 @pytest.mark.parametrize("url", ["/api/milestones.csv", "/api/meetings.csv"])
 def test_csv_query_count_is_fixed(client, url, django_assert_num_queries):
     """One query for two items, and for twelve."""
+    titles = {"milestones": set(), "meetings": set()}
     for count in (2, 10):
         for _ in range(count):
-            make_milestone()
-            make_attended_meeting(people=1, organisations=1)
+            titles["milestones"].add(make_milestone().title)
+            titles["meetings"].add(make_attended_meeting(people=1, organisations=1)[0].title)
         with django_assert_num_queries(CSV_QUERIES):
-            download(client, url)
+            _response, content = download(client, url)
+        made = titles["milestones" if "milestones" in url else "meetings"]
+        assert csv_titles(content, url) == made
 
 
 def test_large_csv_is_sent_in_several_chunks(client):
@@ -483,7 +492,7 @@ def test_timeline_leaves_out_undated_drafts_and_scheduled_milestones(client):
 
 def test_timeline_event_shows_the_lead_image(client):
     """With a lead image: its medium rendition's absolute URL, caption, credit and alt."""
-    picture = make_picture(caption="Site formation works", credit="CEDD")
+    picture = make_picture(name="loop.jpg", caption="Site formation works", credit="CEDD", **LOOP)
     make_milestone(slug="with-picture", lead_image=picture)
     media = event_for(client, "with-picture")["media"]
     assert media["url"] == f"http://testserver{picture.medium.url}"
@@ -507,11 +516,16 @@ def test_timeline_text_is_escaped(client):
 
 def test_timeline_query_count_is_fixed(client, django_assert_num_queries):
     """One query, lead images included, however many milestones."""
-    make_milestone(lead_image=make_picture(name="first"))
+    slugs = [make_milestone(lead_image=make_picture(name="first.jpg", **LOOP)).slug]
     with django_assert_num_queries(TIMELINE_QUERIES):
-        timeline(client)
+        data = timeline(client)
+    [event] = data["events"]
+    assert event["unique_id"] == slugs[0] and event["media"]["alt"] == LOOP["alt_text"]
     for n in range(5):
-        make_milestone(lead_image=make_picture(name=f"more{n}"))
-        make_milestone()
+        slugs.append(make_milestone(lead_image=make_picture(name=f"more{n}.jpg", **LOOP)).slug)
+        slugs.append(make_milestone().slug)
     with django_assert_num_queries(TIMELINE_QUERIES):
-        assert len(timeline(client)["events"]) == 11
+        data = timeline(client)
+        assert len(data["events"]) == 11
+    assert {event["unique_id"] for event in data["events"]} == set(slugs)
+    assert sum("media" in event for event in data["events"]) == 6

@@ -19,6 +19,7 @@ from pictures.admin import thumbnail_html
 from pictures.forms import PictureForm
 from pictures.models import Picture
 from pictures.processing import UploadError, make_renditions, process_upload
+from tests.factories import make_picture, picture_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -28,13 +29,6 @@ LIST_URL = "/admin/pictures/picture/"
 
 
 # Helpers --------------------------------------------------------------------------------
-
-
-def picture_bytes(fmt="JPEG", size=(64, 48), mode="RGB", color=(200, 30, 30), **save) -> bytes:
-    """A real picture in the given format, made with Pillow."""
-    buffer = io.BytesIO()
-    Image.new(mode, size, color).save(buffer, fmt, **save)
-    return buffer.getvalue()
 
 
 def noisy_jpeg(size=(240, 180)) -> bytes:
@@ -75,17 +69,6 @@ def open_stored(name: str) -> Image.Image:
         image = Image.open(io.BytesIO(stored.read()))
         image.load()
     return image
-
-
-def make_picture(data: bytes | None = None, name="harbour.jpg", **fields) -> Picture:
-    """A picture saved the way the admin saves it: through PictureForm."""
-    data = data if data is not None else picture_bytes(size=(2000, 1500))
-    form = PictureForm(
-        data={"alt_text": "The Lok Ma Chau Loop from the air.", **fields},
-        files={"image": upload(data, name)},
-    )
-    assert form.is_valid(), form.errors
-    return form.save()
 
 
 def refusal(data: bytes, **limits) -> UploadError:

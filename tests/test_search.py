@@ -22,6 +22,7 @@ from search.query import (
     stem_prefix,
 )
 from search.services import meeting_matches, milestone_matches, site_search
+from tests.assertions import assert_page
 from tests.factories import (
     make_attendance,
     make_meeting,
@@ -334,7 +335,8 @@ def test_search_page_makes_a_fixed_number_of_queries(client, django_assert_num_q
     make_attendance(meeting, organisation=make_organisation(name="Wetland Office"))
     with django_assert_num_queries(SEARCH_QUERIES):
         response = search_page(client, "wetland")
-    assert response.content.decode().count('class="card"') == 4
+    html = assert_page(response, "<mark>Wetland</mark> meeting", "<mark>Wetland</mark> Office")
+    assert html.count('class="card"') == 4
 
 
 @pytest.mark.django_db
@@ -342,7 +344,9 @@ def test_search_query_count_does_not_grow_with_results(client, django_assert_num
     """Thirty results of each kind cost the same queries as one."""
     make_milestone(body="wetland")
     with django_assert_num_queries(SEARCH_QUERIES):
-        search_page(client, "wetland")
+        response = search_page(client, "wetland")
+    html = assert_page(response, "Milestones (1)", "<mark>wetland</mark>")
+    assert html.count('class="card"') == 1
     for _ in range(30):
         meeting = make_meeting(title="Wetland meeting")
         make_milestone(body="wetland")
@@ -350,7 +354,8 @@ def test_search_query_count_does_not_grow_with_results(client, django_assert_num
         make_attendance(meeting, organisation=make_organisation(name=f"Wetland {meeting.pk}"))
     with django_assert_num_queries(SEARCH_QUERIES):
         response = search_page(client, "wetland")
-    assert response.content.decode().count('class="card"') == 4 * 20
+    html = assert_page(response, "Milestones (31)", "Meetings (30)", "Showing the best 20 of 31")
+    assert html.count('class="card"') == 4 * 20
 
 
 @pytest.mark.django_db

@@ -26,6 +26,7 @@ from tests.factories import (
     make_milestone,
     make_organisation,
     make_person,
+    make_picture,
     make_user,
 )
 
@@ -225,8 +226,6 @@ def parse_csp(header: str) -> dict[str, str]:
 @pytest.fixture
 def site(db):
     """Published content, a superuser, and the URLs of every kind of page."""
-    from tests.test_pictures import make_picture
-
     picture = make_picture()
     milestone = make_milestone(title="Land handed over", lead_image=picture)
     meeting, _ = make_attended_meeting()

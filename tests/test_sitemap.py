@@ -25,6 +25,10 @@ XHTML = "{http://www.w3.org/1999/xhtml}"
 SITEMAP_QUERIES = 6  # and the latest change of milestones and of meetings, for lastmod
 SECTION_QUERIES = 2
 LIST_PAGES = ["/", "/milestones/", "/meetings/", "/people/", "/organisations/"]
+SECTIONS = [
+    f"http://testserver/sitemap-{section}.xml"
+    for section in ("pages", "milestones", "meetings", "people", "organisations")
+]
 
 
 def fetch(client, path="/sitemap.xml", **headers) -> ET.Element:
@@ -34,11 +38,16 @@ def fetch(client, path="/sitemap.xml", **headers) -> ET.Element:
     return ET.fromstring(response.content)
 
 
+def located(root: ET.Element) -> list[str]:
+    """Every <loc> of a sitemap or a sitemap index, in order."""
+    return [loc.text for loc in root.iter(f"{SITEMAP}loc")]
+
+
 def sections(client, **headers) -> list[str]:
     """The pages of sections that the index at /sitemap.xml lists (full URLs)."""
     index = fetch(client, **headers)
     assert index.tag == f"{SITEMAP}sitemapindex"
-    return [loc.text for loc in index.iter(f"{SITEMAP}loc")]
+    return located(index)
 
 
 def entries(client, **headers) -> dict[str, dict]:
@@ -163,15 +172,20 @@ def test_sitemap_query_count_is_fixed(client, django_assert_num_queries):
     """The index: one query per kind of item; a section's page: two; however many items."""
     public_world()
     with django_assert_num_queries(SITEMAP_QUERIES):
-        fetch(client)
+        index = fetch(client)  # 200, application/xml
+    assert located(index) == SECTIONS
     for _ in range(5):
         meeting = make_meeting()
         make_attendance(meeting, person=make_person(), organisation=make_organisation())
         make_milestone()
     with django_assert_num_queries(SITEMAP_QUERIES):
-        fetch(client)
+        index = fetch(client)
+    assert located(index) == SECTIONS
     with django_assert_num_queries(SECTION_QUERIES):
-        fetch(client, "/sitemap-milestones.xml")
+        milestones = fetch(client, "/sitemap-milestones.xml")
+    assert milestones.tag == f"{SITEMAP}urlset"
+    assert "http://testserver/milestones/memorandum/" in located(milestones)
+    assert len(located(milestones)) == 2 * 6  # six milestones in two languages
     assert len(entries(client)) == 2 * (len(LIST_PAGES) + 4 + 5 * 4)
 
 
@@ -194,6 +208,7 @@ def test_sections_come_in_pages_of_a_thousand_items(client, django_assert_num_qu
         with django_assert_num_queries(SECTION_QUERIES):
             page = fetch(client, "/sitemap-milestones.xml?p=3")
         assert len(list(page.iter(f"{SITEMAP}url"))) == 2  # one milestone, two languages
+        assert all("/milestones/milestone-" in location for location in located(page))
         assert len(entries(client)) == 2 * (len(LIST_PAGES) + 5)
     finally:
         MilestoneSitemap.limit = limit
