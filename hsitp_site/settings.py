@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",  # Content-Security-Policy header (README.md, "Security")
     "axes",  # admin login throttling (README.md, "Security")
+    "corsheaders",  # open data readable from other sites (README.md, "Public pages...")
     # Shared below the domain ("publishing" is listed above): the page cache.
     "pagecache",
     # The domain.
@@ -102,6 +103,8 @@ CONTENT_APPS = ["milestones", "meetings", "pictures"]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",  # early: every response carries the policy
+    # Above the page cache, so that cached responses get the header too.
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -250,6 +253,12 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
+
+# CORS (django-cors-headers): the open data, feeds and calendar may be read by pages on any
+# other site (a TimelineJS embed, a notebook); nothing else, and never with credentials.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/(api/|feeds/|meetings\.ics$)"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 
 # django-axes: after AXES_FAILURE_LIMIT wrong passwords for one username from one address,
 # that pair is locked out for AXES_COOLOFF_TIME. Unlock: the admin's "Access attempts", or

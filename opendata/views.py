@@ -86,12 +86,6 @@ def wants_json(request) -> bool:
     return request.get_preferred_type(["text/html", "application/json"]) == "application/json"
 
 
-def allow_any_origin(response):
-    """Open data may be read by pages on other sites (a TimelineJS embed, a notebook)."""
-    response["Access-Control-Allow-Origin"] = "*"
-    return response
-
-
 class ApiIndexView(TemplateView):
     """GET /api/: the open-data endpoints, as a page for people or (negotiated) as JSON."""
 
@@ -100,7 +94,7 @@ class ApiIndexView(TemplateView):
     def get(self, request, *args, **kwargs):
         endpoints = open_data_endpoints(request)
         if wants_json(request):
-            response = allow_any_origin(JsonResponse(endpoints, safe=False))
+            response = JsonResponse(endpoints, safe=False)
         else:
             response = self.render_to_response({"endpoints": endpoints})
         patch_vary_headers(response, ["Accept"])
@@ -178,7 +172,7 @@ def csv_response(filename: str, columns, rows) -> StreamingHttpResponse:
         csv_lines(columns, rows), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return allow_any_origin(response)
+    return response
 
 
 class MilestoneCSVView(PublishedMilestoneMixin, View):
@@ -203,4 +197,4 @@ class TimelineJSONView(PublishedMilestoneMixin, View):
 
     def get(self, request):
         milestones = self.get_queryset().filter(date_start__isnull=False).chronological()
-        return allow_any_origin(JsonResponse(milestone_data.timeline_json(milestones, request)))
+        return JsonResponse(milestone_data.timeline_json(milestones, request))

@@ -371,12 +371,6 @@ def test_large_csv_is_sent_in_several_chunks(client):
     assert len(list(csv.reader(io.StringIO(b"".join(chunks).decode("utf-8-sig"))))) == 61
 
 
-@pytest.mark.parametrize("url", ["/api/milestones.csv", "/api/meetings.csv", "/api/timeline.json"])
-def test_open_data_may_be_read_from_other_sites(client, url):
-    """Public data carries Access-Control-Allow-Origin: * (a TimelineJS embed elsewhere)."""
-    assert client.get(url)["Access-Control-Allow-Origin"] == "*"
-
-
 # timeline.json -----------------------------------------------------------------------
 
 
