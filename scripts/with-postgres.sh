@@ -30,6 +30,9 @@ trap stop EXIT
 "${RUN_AS[@]}" "$PGBIN/pg_ctl" -D "$PGROOT/data" -l "$PGROOT/server.log" -w \
   -o "-c listen_addresses=127.0.0.1 -p $PGPORT -k $PGROOT -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null \
   || { cat "$PGROOT/server.log" >&2; echo "error: PostgreSQL did not start" >&2; exit 1; }
+# The suite's role gets CREATEDB and nothing more, as the README asks of a developer's own
+# role, so that a test needing more (e.g. pg_signal_backend, see _drop_postgres in
+# tests/scratch_db.py) fails here too and not only on their cluster.
 psql -h 127.0.0.1 -p "$PGPORT" -U postgres -q -v ON_ERROR_STOP=1 \
   -c "CREATE ROLE app LOGIN PASSWORD 'app' CREATEDB" -c "CREATE DATABASE app OWNER app" >/dev/null
 

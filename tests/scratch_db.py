@@ -95,8 +95,22 @@ def _template(vendor: str, config) -> str:
 
 
 def _drop_postgres(name: str) -> None:
+    """Drop a scratch database, also when a process of this suite is still connected to it.
+
+    Not `DROP DATABASE ... WITH (FORCE)`: FORCE refuses to drop unless it may terminate every
+    backend in the database, and an autovacuum worker (set off by the bulk writes here) has no
+    role, so only a superuser or a member of pg_signal_backend may end it. A plain DROP DATABASE
+    stops autovacuum workers itself and waits up to 5 s for other sessions to end, so first end
+    only our own (e.g. of an import killed mid-query): any role may terminate its own sessions,
+    so the CREATEDB that the README asks for is enough.
+    """
     with _postgres() as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = %s AND usename = current_user AND pid <> pg_backend_pid()",
+            (name,),
+        )
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
 
 
 @dataclass
