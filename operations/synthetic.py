@@ -349,7 +349,7 @@ def generate_history(
         if date.precision == DatePrecision.UNKNOWN and rng.random() < 0.7:
             date = FuzzyDate.day(dt.date(rng.randint(2008, 2030), 1, 1))
         meeting.fuzzy_date = date
-        meeting.normalise_date()
+        meeting.derive_fields()
         meeting_rows.append(meeting)
     meeting_rows = _bulk(Meeting, meeting_rows, batch_size)
     say(f"  {len(meeting_rows)} meetings")

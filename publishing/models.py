@@ -234,6 +234,12 @@ class PublishableModel(models.Model):
             if isinstance(field, models.TextField) and isinstance(value, str) and "\r" in value:
                 setattr(self, field.attname, value.replace("\r\n", "\n").replace("\r", "\n"))
 
+    def normalise_publication_time(self) -> None:
+        """Whole seconds, as the admin's form shows and sends the time: otherwise saving the
+        form unchanged would drop the microseconds, a phantom change in the history."""
+        if self.published_at is not None and self.published_at.microsecond:
+            self.published_at = self.published_at.replace(microsecond=0)
+
     def clean_publication(self) -> None:
         """Only a published item has a publication time (a future one is a schedule)."""
         if self.state != PublicationState.PUBLISHED:
@@ -305,6 +311,7 @@ class PublishableItem(DatedModel, PublishableModel, SourcedModel):
     def derive_fields(self) -> None:
         """Fields derived from this row alone (save() calls it; so do bulk writes)."""
         self.normalise_date()
+        self.normalise_publication_time()
 
 
 def merge_constraints(*bases) -> list:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from meetings.models import Attendance, Organization, Person
 from milestones.models import MergedParagraph, Milestone
@@ -213,3 +214,21 @@ def test_an_imported_release_gives_every_record_its_first_revision():
         assert model.objects.exists()
         for record in model.objects.all():
             assert [h.history_change_reason for h in record.history.all()] == ["import"]
+
+
+def test_saving_a_published_item_unchanged_changes_not_its_publication_time(admin_client):
+    """The form shows and sends the time in whole seconds; stored times are whole seconds
+    too, so an unchanged save is no change of `published_at` in the history."""
+    milestone = make_milestone(published=True)
+    milestone.refresh_from_db()
+    assert milestone.published_at.microsecond == 0
+    local = timezone.localtime(milestone.published_at)
+    form = milestone_form(
+        milestone,
+        published_at_0=local.strftime("%Y-%m-%d"),
+        published_at_1=local.strftime("%H:%M:%S"),
+    )
+    response = admin_client.post(f"/admin/milestones/milestone/{milestone.pk}/change/", form)
+    assert response.status_code == 302
+    latest = milestone.history.first()
+    assert "published_at" not in latest.diff_against(latest.prev_record).changed_fields
