@@ -216,6 +216,7 @@ CACHES = cache_settings(
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 3600)
 PAGE_CACHE_ALIAS = PAGE_ALIAS  # the CACHES entry for pages (pagecache/middleware.py)
 PAGE_CACHE_VERSION_ALIAS = VERSION_ALIAS  # ...and for the content version (pagecache/version.py)
+EDIT_LOCK_CACHE_ALIAS = VERSION_ALIAS  # a cache every process shares (publishing/editing.py)
 
 
 # Security (README.md, "Security"). With debug off everything is on: HTTPS only, HSTS for a

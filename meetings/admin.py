@@ -13,6 +13,7 @@ from meetings.models import (
 )
 from pictures.admin import thumbnail_html
 from publishing.admin import PublishableAdmin, StatusListFilter, YearListFilter
+from publishing.editing import LostUpdateGuardMixin
 
 
 class AttendanceInline(admin.TabularInline):
@@ -107,6 +108,7 @@ class MeetingAdmin(PublishableAdmin):
     date_hierarchy = "date_start"
     prepopulated_fields = {"slug": ["title"]}
     inlines = [AttendanceInline, MeetingPhotoInline]
+    versioned_related = ("attendances",)  # also edited on this page
     readonly_fields = [
         "source_document",
         "source_published_on",
@@ -143,7 +145,7 @@ class MeetingAdmin(PublishableAdmin):
     ]
 
 
-class AttendeeAdmin(SimpleHistoryAdmin):
+class AttendeeAdmin(LostUpdateGuardMixin, SimpleHistoryAdmin):
     """People and organisations: with the number of meetings each attended."""
 
     list_display = ["name", "meetings_attended"]
@@ -178,7 +180,7 @@ class OrganizationAdmin(AttendeeAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(SimpleHistoryAdmin):
+class AttendanceAdmin(LostUpdateGuardMixin, SimpleHistoryAdmin):
     list_display = ["meeting", "role", "person", "organisation", "post", "side"]
     list_filter = ["role", "side"]
     list_select_related = ["meeting", "person", "organisation"]

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from publishing.editing import LostUpdateGuardMixin
 from publishing.models import PublicationState
 
 
@@ -50,7 +51,7 @@ class StatusListFilter(admin.SimpleListFilter):
         }.get(self.value(), queryset.all)()
 
 
-class PublishableAdmin(SimpleHistoryAdmin):
+class PublishableAdmin(LostUpdateGuardMixin, SimpleHistoryAdmin):
     """Admin for what the public reads: history, the review workflow, and who may publish.
 
     Editors (change permission) edit and send to review; only publishers (the model's
