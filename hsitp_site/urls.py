@@ -40,6 +40,8 @@ feed_patterns = (
     "feeds",
 )
 
+handler403 = "publishing.views.permission_denied"  # in the admin: why, and what to do instead
+
 # Language-neutral: data for machines, and the editors' desk.
 urlpatterns = [
     path("api/", include("opendata.urls")),

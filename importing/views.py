@@ -16,7 +16,10 @@ from importing.runner import import_documents
 def desk_import_view(request, *, site):
     """/admin/import/ (admin:desk_import), shown inside the admin `site`."""
     if not request.user.has_perms(desk_permissions()):
-        raise PermissionDenied
+        raise PermissionDenied(
+            "Importing needs the right to add milestones and meetings, which editors and "
+            "publishers have: ask an administrator to give you the Editor role."
+        )
     form = DeskImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():

@@ -4,6 +4,7 @@ publishing/sites.py."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
@@ -99,13 +100,41 @@ class PublishableAdmin(LostUpdateGuardMixin, SimpleHistoryAdmin):
             return True
         return is_published and stored["published_at"] != obj.published_at
 
+    def publication_refusal(self, obj) -> str:
+        """What an editor is told when a save would change what only publishers change."""
+        name = self.opts.verbose_name
+        if obj.state == PublicationState.PUBLISHED:
+            effect = f"publish or reschedule the {name}"
+        else:
+            effect = f"take the {name} off the public site (unpublish it)"
+        return (
+            f"Only a publisher can do this: it would {effect}. Ask a publisher to do it, or "
+            f"change the {name}'s text on its own page, where your change keeps its "
+            "publication as it is."
+        )
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Restoring an earlier version: an editor whose restore would publish, unpublish
+        or reschedule gets the history page back with a message, not a bare 403."""
+        if request.method == "POST" and not self.has_publish_permission(request):
+            version = get_object_or_404(self.model.history, id=object_id, history_id=version_id)
+            if self.changes_publication(version.instance):
+                self.message_user(
+                    request,
+                    f"Not restored. {self.publication_refusal(version.instance)}",
+                    messages.ERROR,
+                )
+                opts = self.opts
+                return redirect(f"admin:{opts.app_label}_{opts.model_name}_history", object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def save_model(self, request, obj, form, change):
-        # Belt and braces behind the form's read-only fields and choices, for every way in
-        # (the change form, and restoring an earlier version from the history): only
-        # publishers publish, schedule and unpublish.
+        # Belt and braces behind the form's read-only fields and choices and the restore
+        # above, for every way in: only publishers publish, schedule and unpublish. The
+        # refusal is the admin's own 403 page, saying why (publishing/views.py).
         # (The publication time itself is set by the model's clean(), which the form ran.)
         if not self.has_publish_permission(request, obj) and self.changes_publication(obj):
-            raise PermissionDenied
+            raise PermissionDenied(self.publication_refusal(obj))
         super().save_model(request, obj, form, change)
 
     def _transition(self, request, queryset, allowed_from, change, verb):

@@ -1,5 +1,8 @@
-"""The view mixins that keep drafts from the public, and let staff preview them."""
+"""The view mixins that keep drafts from the public, and let staff preview them; and the
+403 page, which in the admin says what to do instead."""
 
+from django.contrib import admin
+from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
 
@@ -32,3 +35,13 @@ class PreviewMixin:
         if request.user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+def permission_denied(request, exception=None):
+    """handler403: in the admin, the desk's own page with the reason and a way back (never a
+    bare "403 Forbidden"); elsewhere the site's page."""
+    reason = str(exception or "")
+    if request.path.startswith(f"/{admin.site.name}/") and request.user.is_staff:
+        context = {**admin.site.each_context(request), "title": "Not allowed", "reason": reason}
+        return render(request, "admin/permission_denied.html", context, status=403)
+    return render(request, "403.html", status=403)

@@ -148,8 +148,13 @@ def test_an_editor_cannot_unpublish_by_restoring_a_draft_version(editor_client):
     history_url = f"/admin/milestones/milestone/{milestone.pk}/history/{draft.history_id}/"
     page = editor_client.get(history_url).content.decode()
     assert 'name="state"' not in page  # read-only: the stored milestone is published
-    response = editor_client.post(history_url, milestone_form(draft.instance))
-    assert response.status_code == 403
+    response = editor_client.post(history_url, milestone_form(draft.instance), follow=True)
+    # Not a bare 403: the history page again, saying why and what to do instead.
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == f"/admin/milestones/milestone/{milestone.pk}/history/"
+    html = response.content.decode()
+    assert "Not restored. Only a publisher can do this" in html
+    assert "Ask a publisher to do it" in html
     milestone.refresh_from_db()
     assert (milestone.title, milestone.is_public) == ("Public title", True)
 
@@ -232,3 +237,15 @@ def test_saving_a_published_item_unchanged_changes_not_its_publication_time(admi
     assert response.status_code == 302
     latest = milestone.history.first()
     assert "published_at" not in latest.diff_against(latest.prev_record).changed_fields
+
+
+def test_a_refusal_in_the_admin_is_the_desks_own_page_saying_why(client):
+    """Staff without the right to import get the admin's page with the reason, not a bare
+    "403 Forbidden"; readers get the site's page."""
+    client.force_login(make_user(None, username="visitor", is_staff=True))
+    response = client.get("/admin/import/")
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "HSITP History: editors" in html  # the admin's header
+    assert "ask an administrator to give you the Editor role" in html
+    assert "Back to the desk" in html
