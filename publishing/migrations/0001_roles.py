@@ -6,6 +6,11 @@ from publishing.roles import sync_roles
 
 
 class Migration(migrations.Migration):
+    # Until 774364c this migration was hsitp_site's: a database that applied it there has
+    # the groups already (and perhaps permissions an administrator changed since), so it is
+    # marked applied instead of run again.
+    replaces = [("hsitp_site", "0001_roles")]
+
     dependencies = [
         ("auth", "0012_alter_user_first_name_max_length"),
         ("contenttypes", "0002_remove_content_type_name"),
