@@ -1,6 +1,6 @@
 """The CACHES setting from one environment variable, DJANGO_CACHE_URL (README.md, "Caching").
 
-Two aliases, both used by pagecache/middleware.py:
+Two aliases (settings.PAGE_CACHE_ALIAS and PAGE_CACHE_VERSION_ALIAS), used by pagecache/:
 
 * `default`: rendered pages for anonymous readers (and small values derived from them);
 * `content_version`: one key, the site's content version, which every process serving the

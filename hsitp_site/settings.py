@@ -68,7 +68,6 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "hsitp_site",  # first: its templates (simple_history's, overridden) take precedence
-    "publishing",  # before the admin: its admin/index.html (the desk's counts) overrides
     "hsitp_site.apps.HistoryAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -82,14 +81,16 @@ INSTALLED_APPS = [
     "csp",  # Content-Security-Policy header (README.md, "Security")
     "axes",  # admin login throttling (README.md, "Security")
     "corsheaders",  # open data readable from other sites (README.md, "Public pages...")
-    # Shared below the domain ("publishing" is listed above): the page cache.
+    # Below the domain: what every publishable thing shares, the page cache, and the import
+    # framework the domain apps register their importers with (README.md, "Architecture").
+    "publishing",
     "pagecache",
+    "importing",
     # The domain.
     "milestones",
     "meetings",
     "pictures",
     # Features that read the domain apps.
-    "importing",
     "search",
     "opendata",
     "pages",

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from importing.documents import ImportReport, SeedDocument, SeedError
+from importing.documents import SeedDocument, SeedError
 
 
 @dataclass(frozen=True)
@@ -39,13 +39,11 @@ def kind_of(document: SeedDocument) -> tuple[str, Callable[..., None]]:
     for importer in importers():
         if importer.recognises(document.text):
             return importer.kind, importer.run
-    kinds = " nor ".join(importer.description for importer in importers())
+    # Loosest first ("neither a timeline ... nor a meeting press release").
+    kinds = " nor ".join(importer.description for importer in reversed(importers()))
     raise SeedError(document.path, f"unknown kind of document: neither {kinds}", 1)
 
 
 def desk_permissions() -> tuple[str, ...]:
     """What an editor needs to import at the desk: to add what every importer creates."""
     return tuple(importer.permission for importer in importers())
-
-
-__all__ = ["ImportReport", "Importer", "SeedDocument", "SeedError", "importers", "register"]

@@ -39,11 +39,10 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection, transaction
-from django.db.models.signals import post_delete
 from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
-from pictures.models import Picture, _delete_files_with_picture
+from pictures.models import Picture, keeping_files
 from publishing.database import refresh_statistics
 
 FORMAT = "hsitp-backup"
@@ -273,20 +272,6 @@ def curated_counts() -> dict[str, int]:
     return {label: n for label, n in counts.items() if n}
 
 
-@contextmanager
-def _keeping_picture_files():
-    """Deleting Picture rows normally deletes their files after commit; a restore decides
-    itself which files stay (the archive's may have the same names)."""
-
-    uid = "pictures_delete_files_with_picture"
-    disconnected = post_delete.disconnect(sender=Picture, dispatch_uid=uid)
-    try:
-        yield
-    finally:
-        if disconnected:
-            post_delete.connect(_delete_files_with_picture, sender=Picture, dispatch_uid=uid)
-
-
 def restore_backup(archive_path: Path | str, *, force: bool = False) -> RestoreReport:
     archive = read_archive(archive_path)
     report = RestoreReport()
@@ -356,7 +341,7 @@ def _read(storage, name: str) -> bytes:
 
 def _clear() -> dict[str, int]:
     cleared = {}
-    with _keeping_picture_files():
+    with keeping_files():
         for label in CLEAR_ORDER:
             model = apps.get_model(label)
             count = model._base_manager.count()

@@ -14,15 +14,17 @@ public page and data endpoint listed in `CACHED_NAMESPACES` and `CACHED_URL_NAME
   which all processes share (a file on one machine, Redis or memcached on several). Every
   write to a model the public reads (milestones, meetings, people, organisations,
   attendances, pictures...) replaces it: `post_save`/`post_delete` signals call
-  `invalidate()` (signals are used for this only; they are not domain logic), and writes
+  `invalidate()` (pagecache/version.py; the signals in pagecache/signals.py are used for
+  this only; they are not domain logic), and writes
   that send no signals (the importers' bulk_create, generate_history) call it themselves.
   Inside a transaction the token is replaced when it commits (so a page another process
   rendered meanwhile from the old rows is dropped), once however many rows it writes, and
   at once too if this thread cached a page since its last replacement (see `invalidate`).
 * **Scheduled publication.** An item published for a future moment becomes public then,
   with no job and no write. So an entry never outlives the next scheduled publication: its
-  lifetime is capped at that moment, found by one small query (`next_publication()`) whose
-  answer is itself cached per content version until the moment passes.
+  lifetime is capped at that moment, found by one small query (`next_publication()` in
+  pagecache/version.py) whose answer is itself cached per content version until the
+  moment passes.
 * **Who is never cached.** Requests with a session cookie or an Authorization header (any
   logged-in user: staff previews of drafts) bypass the cache, read and write. A response is
   stored only if it is a 200 to a GET, sets no cookie, is not marked private/no-store/

@@ -12,14 +12,13 @@ import secrets
 import threading
 import time
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.filebased import FileBasedCache
 from django.db import transaction
 from django.utils import timezone
 
-from publishing.models import PublicationState, PublishableModel
+from publishing.models import PublicationState, publishable_models
 
 VERSION_KEY = "content-version"
 
@@ -113,15 +112,6 @@ def page_stored() -> None:
 
 
 # --- Scheduled publication ---------------------------------------------------------------
-
-
-def publishable_models() -> list:
-    return [
-        model
-        for label in settings.CONTENT_APPS
-        for model in apps.get_app_config(label).get_models()
-        if issubclass(model, PublishableModel)
-    ]
 
 
 def next_publication(after):

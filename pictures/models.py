@@ -7,6 +7,7 @@ deployment can keep them in an object store without code changes.
 from __future__ import annotations
 
 import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import PurePosixPath
@@ -318,7 +319,10 @@ def _delete_from_storage(storage, names) -> None:
             storage.delete(name)
 
 
-@receiver(post_delete, sender=Picture, dispatch_uid="pictures_delete_files_with_picture")
+DELETE_FILES_UID = "pictures_delete_files_with_picture"
+
+
+@receiver(post_delete, sender=Picture, dispatch_uid=DELETE_FILES_UID)
 def _delete_files_with_picture(sender, instance, using, **kwargs) -> None:
     """Deleting a picture (also in bulk, from the admin) deletes its files after commit."""
     transaction.on_commit(
@@ -326,3 +330,17 @@ def _delete_files_with_picture(sender, instance, using, **kwargs) -> None:
         using=using,
         robust=True,
     )
+
+
+@contextmanager
+def keeping_files():
+    """Within this block, deleting Picture rows leaves their files in place (a restore
+    decides itself which files stay: the archive's may have the same names)."""
+    disconnected = post_delete.disconnect(sender=Picture, dispatch_uid=DELETE_FILES_UID)
+    try:
+        yield
+    finally:
+        if disconnected:
+            post_delete.connect(
+                _delete_files_with_picture, sender=Picture, dispatch_uid=DELETE_FILES_UID
+            )

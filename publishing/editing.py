@@ -45,6 +45,7 @@ class LostUpdateGuardMixin:
     count as changes of the item, for the rows an inline edits on the same page."""
 
     versioned_related: tuple[str, ...] = ()
+    change_form_template = "admin/guarded_change_form.html"  # renders the hidden version
 
     def revisions_of(self, obj) -> list[dict]:
         """The latest revision of the item and of each versioned relation (a query each)."""

@@ -1,6 +1,6 @@
 """Cross-links: people and organisations mentioned in a text link to their pages.
 
-Pure functions (no database): the caller passes the targets it may link to; or asks
+The matching is pure (no database): the caller passes the targets it may link to; or asks
 `mention_targets(text)` for those of every kind an app registered (`register_mentionable`,
 from its ready(): meetings registers its people and organisations), so that a text's app
 need not import the apps whose pages it links to.

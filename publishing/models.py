@@ -2,6 +2,7 @@
 publication, and provenance, and the item they make together (`PublishableItem`). Concrete
 models inherit these abstract bases."""
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -312,6 +313,11 @@ class PublishableItem(DatedModel, PublishableModel, SourcedModel):
         """Fields derived from this row alone (save() calls it; so do bulk writes)."""
         self.normalise_date()
         self.normalise_publication_time()
+
+
+def publishable_models() -> list:
+    """Every installed model the public reads through `published()`, in app order."""
+    return [model for model in apps.get_models() if issubclass(model, PublishableModel)]
 
 
 def merge_constraints(*bases) -> list:

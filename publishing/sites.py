@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.urls import path, reverse
 from django.utils import timezone
 
-from publishing.models import DatedModel, PublicationState, PublishableModel
+from publishing.models import DatedModel, PublicationState, publishable_models
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class HistoryAdminSite(admin.AdminSite):
     site_header = "HSITP History: editors' desk"
     site_title = "HSITP History admin"
     index_title = "Curate the park's history"
+    index_template = "admin/desk_index.html"  # the desk's counts and pages above the apps
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,8 +58,8 @@ class HistoryAdminSite(admin.AdminSite):
         return super().index(request, extra_context)
 
     def publishable_models(self) -> list:
-        """The registered models the public reads, in the order they were registered."""
-        return [model for model in self._registry if issubclass(model, PublishableModel)]
+        """The registered models the public reads."""
+        return [model for model in publishable_models() if model in self._registry]
 
     def desk_counts(self, request) -> list[dict]:
         """Drafts, in review, scheduled and undated, per publishable model (a query each)."""

@@ -1,4 +1,5 @@
-"""Small pure text helpers shared by the parsers and importers."""
+"""Small pure text helpers shared by the importers (fingerprints, slugs) and the limit on a
+reader's words. What the parsers need is in words.py (standard library only)."""
 
 import hashlib
 

@@ -176,7 +176,8 @@ BAD_INPUTS = [
     (
         "table.txt",
         lambda p: p.write_text("name,date\nMoU,2017-01-03\n", encoding="utf-8"),
-        ":1: unknown kind of document",
+        ":1: unknown kind of document: neither a timeline (one milestone per paragraph) "
+        "nor a meeting press release",
     ),
 ]
 

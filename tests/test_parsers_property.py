@@ -28,7 +28,7 @@ from importing.documents import SeedError, decode_text, document_from_text
 from importing.registry import kind_of
 from meetings.parsing import ParsedMeeting, ParseError, parse_meeting_release
 from milestones.parsing import ParsedMilestone, parse_timeline
-from publishing.text import normalise_space
+from publishing.words import normalise_space
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 SEED_TEXTS = [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
