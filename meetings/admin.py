@@ -1,7 +1,6 @@
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count
-from simple_history.admin import SimpleHistoryAdmin
 
 from meetings.models import (
     Attendance,
@@ -14,6 +13,7 @@ from meetings.models import (
 from pictures.admin import thumbnail_html
 from publishing.admin import PublishableAdmin, StatusListFilter, YearListFilter
 from publishing.editing import LostUpdateGuardMixin
+from publishing.history import ReadableHistoryAdmin
 
 
 class AttendanceInline(admin.TabularInline):
@@ -145,7 +145,7 @@ class MeetingAdmin(PublishableAdmin):
     ]
 
 
-class AttendeeAdmin(LostUpdateGuardMixin, SimpleHistoryAdmin):
+class AttendeeAdmin(LostUpdateGuardMixin, ReadableHistoryAdmin):
     """People and organisations: with the number of meetings each attended."""
 
     list_display = ["name", "meetings_attended"]
@@ -180,7 +180,7 @@ class OrganizationAdmin(AttendeeAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(LostUpdateGuardMixin, SimpleHistoryAdmin):
+class AttendanceAdmin(LostUpdateGuardMixin, ReadableHistoryAdmin):
     list_display = ["meeting", "role", "person", "organisation", "post", "side"]
     list_filter = ["role", "side"]
     list_select_related = ["meeting", "person", "organisation"]

@@ -7,9 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.html import format_html
-from simple_history.admin import SimpleHistoryAdmin
 
 from publishing.editing import LostUpdateGuardMixin
+from publishing.history import ReadableHistoryAdmin
 from publishing.models import PublicationState
 
 
@@ -52,7 +52,7 @@ class StatusListFilter(admin.SimpleListFilter):
         }.get(self.value(), queryset.all)()
 
 
-class PublishableAdmin(LostUpdateGuardMixin, SimpleHistoryAdmin):
+class PublishableAdmin(LostUpdateGuardMixin, ReadableHistoryAdmin):
     """Admin for what the public reads: history, the review workflow, and who may publish.
 
     Editors (change permission) edit and send to review; only publishers (the model's
