@@ -163,6 +163,20 @@ class PublishableAdmin(LostUpdateGuardMixin, ReadableHistoryAdmin):
 
     @admin.action(description="Publish selected now", permissions=["publish"])
     def publish_selected(self, request, queryset):
+        # Items still flagged for review are not published: the flag says something in them
+        # is unchecked (an unread date, an unknown name). Untick it once checked.
+        flagged = [obj for obj in queryset if obj.needs_review]
+        if flagged:
+            titles = ", ".join(f"“{obj}”" for obj in flagged[:5])
+            more = f" and {len(flagged) - 5} more" if len(flagged) > 5 else ""
+            self.message_user(
+                request,
+                f"Nothing published: {len(flagged)} of the selected item(s) still need review "
+                f"({titles}{more}). Check each, untick “needs review” on its page, then "
+                "publish; or select only the others.",
+                messages.ERROR,
+            )
+            return
         now = timezone.now()
         self._transition(
             request,

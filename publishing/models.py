@@ -241,6 +241,12 @@ class PublishableModel(models.Model):
         if self.published_at is not None and self.published_at.microsecond:
             self.published_at = self.published_at.replace(microsecond=0)
 
+    def clean_review(self) -> None:
+        """Unticking "needs review" settles it: the note of why (the importer's "no date
+        found", say) would otherwise stay behind, stale."""
+        if not self.needs_review:
+            self.review_note = ""
+
     def clean_publication(self) -> None:
         """Only a published item has a publication time (a future one is a schedule)."""
         if self.state != PublicationState.PUBLISHED:
@@ -308,6 +314,7 @@ class PublishableItem(DatedModel, PublishableModel, SourcedModel):
         self.normalise_newlines()
         self.clean_date()
         self.clean_publication()
+        self.clean_review()
 
     def derive_fields(self) -> None:
         """Fields derived from this row alone (save() calls it; so do bulk writes)."""

@@ -246,3 +246,39 @@ def test_the_preview_banner_says_why_the_item_is_not_public(as_role, state, bann
     milestone.save()
     html = as_role("editor").get(milestone.get_absolute_url()).content.decode()
     assert banner in html
+
+
+@pytest.mark.parametrize("model", ["milestone", "meeting"])
+def test_publish_selected_refuses_items_still_flagged_for_review(as_role, model):
+    """The flag says something is unchecked: publishing them in bulk is refused, saying
+    which and what to do; nothing is published."""
+    make = {"milestone": make_milestone, "meeting": make_meeting}[model]
+    checked = make(title="Checked one", published=False)
+    flagged = make(title="Undated one", published=False, needs_review=True)
+    url = f"/admin/{checked._meta.app_label}/{model}/"
+    response = as_role("publisher").post(
+        url,
+        {"action": "publish_selected", "_selected_action": [checked.pk, flagged.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Nothing published: 1 of the selected item(s) still need review" in html
+    assert "“Undated one”" in html
+    for item in (checked, flagged):
+        item.refresh_from_db()
+        assert item.state == PublicationState.DRAFT
+
+
+def test_unticking_needs_review_clears_the_stale_note(as_role):
+    """Dating an undated milestone and unticking "needs review" settles the importer's note."""
+    milestone = make_milestone(
+        published=False, needs_review=True, review_note="No date found in the text."
+    )
+    form = milestone_form(milestone, date_precision="year", date_start="2021-01-01")
+    form.pop("needs_review", None)  # unticked
+    url = f"/admin/milestones/milestone/{milestone.pk}/change/"
+    assert as_role("editor").post(url, form).status_code == 302
+    milestone.refresh_from_db()
+    assert (milestone.needs_review, milestone.review_note) == (False, "")
+    assert milestone.date_display == "2021"
