@@ -11,7 +11,12 @@ from meetings.models import (
     Person,
 )
 from pictures.admin import thumbnail_html
-from publishing.admin import PublishableAdmin, StatusListFilter, YearListFilter
+from publishing.admin import (
+    EditedByListFilter,
+    PublishableAdmin,
+    StatusListFilter,
+    YearListFilter,
+)
 from publishing.editing import LostUpdateGuardMixin
 from publishing.history import ReadableHistoryAdmin
 
@@ -95,6 +100,7 @@ class MeetingAdmin(PublishableAdmin):
     ]
     list_filter = [
         StatusListFilter,
+        EditedByListFilter,
         "series",
         YearListFilter,
         "place",

@@ -4,7 +4,12 @@ from django.utils.html import format_html
 from milestones.models import MergedParagraph, Milestone
 from milestones.services import merge_milestones
 from pictures.admin import thumbnail_html
-from publishing.admin import PublishableAdmin, StatusListFilter, YearListFilter
+from publishing.admin import (
+    EditedByListFilter,
+    PublishableAdmin,
+    StatusListFilter,
+    YearListFilter,
+)
 from publishing.models import PublicationState
 
 
@@ -36,6 +41,7 @@ class MilestoneAdmin(PublishableAdmin):
     inlines = [MergedParagraphInline]
     list_filter = [
         StatusListFilter,
+        EditedByListFilter,
         "date_precision",
         YearListFilter,
         "needs_review",

@@ -4,6 +4,7 @@ publishing/sites.py."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.html import format_html
@@ -50,6 +51,26 @@ class StatusListFilter(admin.SimpleListFilter):
             "scheduled": queryset.scheduled,
             "public": queryset.published,
         }.get(self.value(), queryset.all)()
+
+
+class EditedByListFilter(admin.SimpleListFilter):
+    """Items the editor looking at the list has worked on (any revision of theirs)."""
+
+    title = "worked on by"
+    parameter_name = "editor"
+
+    def lookups(self, request, model_admin):
+        return [("me", "Me")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "me":
+            return queryset.filter(edited_by(queryset.model, request.user))
+        return queryset
+
+
+def edited_by(model, user) -> Q:
+    """Items with a revision by `user` (a subquery of the revision history)."""
+    return Q(pk__in=model.history.filter(history_user_id=user.pk).values("id"))
 
 
 class PublishableAdmin(LostUpdateGuardMixin, ReadableHistoryAdmin):

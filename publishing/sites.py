@@ -9,6 +9,7 @@ from django.db.models import Count, Q
 from django.urls import path, reverse
 from django.utils import timezone
 
+from publishing.admin import edited_by
 from publishing.models import DatedModel, PublicationState, publishable_models
 
 
@@ -70,8 +71,10 @@ class HistoryAdminSite(admin.AdminSite):
             if not request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
                 continue
             dated = issubclass(model, DatedModel)
+            drafts = Q(state=PublicationState.DRAFT)
             counts = model.objects.aggregate(
-                drafts=Count("pk", filter=Q(state=PublicationState.DRAFT)),
+                mine=Count("pk", filter=drafts & edited_by(model, request.user)),
+                drafts=Count("pk", filter=drafts),
                 review=Count("pk", filter=Q(state=PublicationState.REVIEW)),
                 scheduled=Count(
                     "pk", filter=Q(state=PublicationState.PUBLISHED, published_at__gt=now)
@@ -79,9 +82,15 @@ class HistoryAdminSite(admin.AdminSite):
                 **({"undated": Count("pk", filter=Q(date_precision="unknown"))} if dated else {}),
             )
             url = reverse(f"{self.name}:{opts.app_label}_{opts.model_name}_changelist")
+            publisher = request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
             cells = [
+                ("My drafts", counts["mine"], f"{url}?status=draft&editor=me"),
                 ("Drafts", counts["drafts"], f"{url}?status=draft"),
-                ("In review", counts["review"], f"{url}?status=review"),
+                (
+                    "Awaiting my review" if publisher else "In review",
+                    counts["review"],
+                    f"{url}?status=review",
+                ),
                 ("Scheduled", counts["scheduled"], f"{url}?status=scheduled"),
             ]
             if dated:

@@ -282,3 +282,29 @@ def test_unticking_needs_review_clears_the_stale_note(as_role):
     milestone.refresh_from_db()
     assert (milestone.needs_review, milestone.review_note) == (False, "")
     assert milestone.date_display == "2021"
+
+
+def test_the_dashboard_shows_my_drafts_and_what_awaits_my_review(client):
+    """Each person's own drafts (those with a revision of theirs), and for a publisher the
+    items in review, each a link to its list."""
+    edith, pat = make_user("editor", username="edith"), make_user("publisher", username="pat")
+    client.force_login(edith)
+    mine = make_milestone(title="Edith's draft", published=False)
+    form = milestone_form(mine, title="Edith's draft, retitled")
+    assert client.post(f"/admin/milestones/milestone/{mine.pk}/change/", form).status_code == 302
+    make_milestone(title="Someone else's draft", published=False)
+    review = make_milestone(published=False)
+    Milestone.objects.filter(pk=review.pk).update(state=PublicationState.REVIEW)
+
+    html = client.get("/admin/").content.decode()
+    link = "/admin/milestones/milestone/?status=draft&amp;editor=me"
+    assert f'href="{link}">My drafts: <strong>1</strong>' in html
+    assert "Drafts: <strong>2</strong>" in html
+    assert "Awaiting my review" not in html  # an editor reviews nothing
+    listed = client.get("/admin/milestones/milestone/?status=draft&editor=me").content.decode()
+    assert "Edith&#x27;s draft, retitled" in listed and "Someone else" not in listed
+
+    client.force_login(pat)
+    html = client.get("/admin/").content.decode()
+    assert "My drafts: <strong>0</strong>" in html
+    assert 'status=review">Awaiting my review: <strong>1</strong>' in html
