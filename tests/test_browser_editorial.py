@@ -46,7 +46,7 @@ def test_editor_sends_to_review_and_publisher_publishes(live_server, page, scree
     log_out(page, base)
 
     log_in(page, base, "pat")
-    page.click("text=In review: 1")
+    page.click("text=Awaiting my review: 1")
     page.wait_for_url("**/admin/milestones/milestone/?status=review")
     assert page.locator("#result_list tbody tr").count() == 1
     page.check("#result_list tbody input.action-select")
