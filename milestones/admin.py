@@ -30,8 +30,7 @@ class MilestoneAdmin(PublishableAdmin):
     list_display = [
         "thumbnail",
         "title",
-        "date_display",
-        "date_precision",
+        "date_display",  # the precision shows in how it is written ("May 2018", "2021")
         "status",
         "needs_review",
         "published_at",
