@@ -120,9 +120,9 @@ def test_an_unchanged_stale_form_says_so(edith, pat):
     url = change_url(milestone)
     edith_form = opened(edith, url, "milestone_form")
     pat_form = opened(pat, url, "milestone_form")
-    pat_form["review_note"] = "Checked against the Budget speech."
+    pat_form["title"] = "The 2022-23 Budget"
     assert pat.post(url, pat_form).status_code == 302
-    edith_form["review_note"] = "Checked against the Budget speech."
+    edith_form["title"] = "The 2022-23 Budget"  # the same correction, made twice
     response = edith.post(url, edith_form)
     assert response.status_code == 200
     assert "Your form holds no field that differs from it." in response.content.decode()
