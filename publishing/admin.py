@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from publishing.editing import LostUpdateGuardMixin
 from publishing.history import ReadableHistoryAdmin
 from publishing.models import PublicationState
+from publishing.pending import PendingChangeAdminMixin, pending_q
 
 
 class YearListFilter(admin.SimpleListFilter):
@@ -42,9 +43,12 @@ class StatusListFilter(admin.SimpleListFilter):
             ("review", "In review"),
             ("scheduled", "Scheduled"),
             ("public", "Public"),
+            ("pending", "Public, with a pending change"),
         ]
 
     def queryset(self, request, queryset):
+        if self.value() == "pending":
+            return queryset.filter(pending_q(queryset.model))
         return {
             "draft": queryset.drafts,
             "review": queryset.in_review,
@@ -73,7 +77,7 @@ def edited_by(model, user) -> Q:
     return Q(pk__in=model.history.filter(history_user_id=user.pk).values("id"))
 
 
-class PublishableAdmin(LostUpdateGuardMixin, ReadableHistoryAdmin):
+class PublishableAdmin(PendingChangeAdminMixin, LostUpdateGuardMixin, ReadableHistoryAdmin):
     """Admin for what the public reads: history, the review workflow, and who may publish.
 
     Editors (change permission) edit and send to review; only publishers (the model's

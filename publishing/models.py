@@ -3,9 +3,13 @@ publication, and provenance, and the item they make together (`PublishableItem`)
 models inherit these abstract bases."""
 
 from django.apps import apps
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -330,3 +334,57 @@ def publishable_models() -> list:
 def merge_constraints(*bases) -> list:
     """Constraints of several abstract bases, for a concrete model's Meta."""
     return [constraint for base in bases for constraint in base._meta.constraints]
+
+
+class PendingChangeQuerySet(models.QuerySet):
+    def of(self, obj):
+        """The pending change of `obj` (at most one)."""
+        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+
+    def of_model(self, model):
+        return self.filter(content_type=ContentType.objects.get_for_model(model))
+
+
+class PendingChange(models.Model):
+    """An edit of a live item, waiting for a publisher: the public site, feeds, API, search
+    and page cache go on reading the live row until it is published (applied to the row)
+    or discarded.
+
+    It is the change form as the browser sent it (`data`: field name -> values, inlines
+    included), so publishing replays it through the same form and its checks, and opening
+    the item shows it again exactly as it was typed."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    data = models.JSONField(help_text="The change form as sent: field name -> list of values.")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    submitted = models.BooleanField(
+        "submitted for review",
+        default=False,
+        help_text="The author asked a publisher to review it.",
+    )
+    created_at = models.DateTimeField("since", auto_now_add=True)
+    updated_at = models.DateTimeField("last changed", auto_now=True)
+
+    objects = PendingChangeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="publishing_one_pending_change_per_item"
+            )
+        ]
+
+    def __str__(self):
+        return f"Pending change of {self.content_type.name} {self.object_id}"
+
+    def form_data(self) -> QueryDict:
+        """`data` as a bound form reads it."""
+        query = QueryDict(mutable=True)
+        for name, values in self.data.items():
+            query.setlist(name, values)
+        return query

@@ -4,6 +4,9 @@
 from django.contrib import admin
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext
+
+from publishing.models import PendingChange
 
 
 class PublicQuerysetMixin:
@@ -25,9 +28,27 @@ class PreviewMixin:
     def visible(self):
         return self.model.objects.visible_to(self.request.user)
 
+    def get_object(self, queryset=None):
+        """Staff see a live item's pending change, as it would be published."""
+        obj = super().get_object(queryset)
+        self.pending = None
+        if self.request.user.is_staff and obj.is_public:
+            self.pending = PendingChange.objects.of(obj).select_related("author").first()
+            if self.pending is not None:
+                model_admin = admin.site.get_model_admin(type(obj))
+                form_class = model_admin.get_form(self.request, obj, change=True)
+                form_class(self.pending.form_data(), instance=obj).is_valid()  # in memory
+        return obj
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["preview"] = self.object.not_public_because  # "" for a public item
+        if self.pending is not None:
+            author = self.pending.author.get_username() if self.pending.author else "someone"
+            context["preview"] = gettext(
+                "Pending change by %(author)s: readers see the live version until a "
+                "publisher publishes it."
+            ) % {"author": author}
         return context
 
     def dispatch(self, request, *args, **kwargs):

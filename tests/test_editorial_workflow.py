@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from milestones.models import Milestone
-from publishing.models import PublicationState
+from publishing.models import PendingChange, PublicationState
 from tests.factories import make_meeting, make_milestone, make_user, milestone_form
 
 pytestmark = pytest.mark.django_db
@@ -100,7 +100,8 @@ def test_only_publishers_delete(as_role, role, status):
 
 
 def test_editor_can_edit_a_published_milestone_but_not_unpublish_it(as_role):
-    """On a published item the editor's state field is read-only."""
+    """On a published item the editor's state field is read-only, and her edit waits as a
+    pending change for a publisher (tests/test_pending_changes.py)."""
     milestone = make_milestone(title="Old title")
     client = as_role("editor")
     url = f"/admin/milestones/milestone/{milestone.pk}/change/"
@@ -110,7 +111,8 @@ def test_editor_can_edit_a_published_milestone_but_not_unpublish_it(as_role):
     del data["state"]
     client.post(url, data)
     milestone.refresh_from_db()
-    assert (milestone.title, milestone.is_public) == ("New title", True)
+    assert (milestone.title, milestone.is_public) == ("Old title", True)
+    assert PendingChange.objects.get().data["title"] == ["New title"]
 
 
 def test_publisher_schedules_a_milestone_in_hong_kong_time(as_role):

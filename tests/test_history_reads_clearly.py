@@ -113,7 +113,7 @@ def test_a_long_text_change_shows_the_whole_text_and_the_words_changed(editor_cl
     """The whole new body, with the word taken out and the words put in marked: not cut
     to "[37 chars]"."""
     words = [f"word{n}" for n in range(80)]
-    milestone = make_milestone(body=" ".join(words))
+    milestone = make_milestone(body=" ".join(words), published=False)
     edited = [*words[:40], "changed", "here", *words[41:]]
     edit(editor_client, milestone, body=" ".join(edited))
 
@@ -124,7 +124,7 @@ def test_a_long_text_change_shows_the_whole_text_and_the_words_changed(editor_cl
 
 
 def test_a_title_change_marks_the_words(editor_client):
-    milestone = make_milestone(title="First title")
+    milestone = make_milestone(title="First title", published=False)
     edit(editor_client, milestone, title="Second title")
     html = editor_client.get(history_url(milestone)).content.decode()
     assert "<del>First</del><ins>Second</ins> title" in html
@@ -177,7 +177,7 @@ def test_a_change_reason_shows_only_when_one_was_given(editor_client):
 def test_changed_by_links_to_the_user_for_those_who_may_view_users(editor_client, admin_client):
     """A superuser follows the link to the editor's account; an editor, who may not open
     users, reads the name without a link."""
-    milestone = make_milestone(title="First title")
+    milestone = make_milestone(title="First title", published=False)
     edit(editor_client, milestone, title="Second title")
     link = f'<a href="/admin/auth/user/{editor_client.user.pk}/change/">edith</a>'
 
@@ -232,7 +232,7 @@ def test_the_oldest_version_of_a_page_is_compared_with_the_next_pages(admin_clie
 
 
 def test_the_version_page_says_when_who_and_why(editor_client):
-    milestone = make_milestone(title="First title")
+    milestone = make_milestone(title="First title", published=False)
     edit(editor_client, milestone, title="Second title")
     version = milestone.history.first()
     version.history_change_reason = "typo"

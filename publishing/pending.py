@@ -1,0 +1,305 @@
+"""Changes to published history wait for review: the admin side of `PendingChange`.
+
+Saving the change form of a live item (published, or scheduled) does not touch its row: the
+form, as the browser sent it, inlines included, becomes the item's pending change, and the
+public site goes on reading the live row. Opening the item again shows the pending change
+(the form and its inlines bound to it), with who made it and since when. A publisher
+*Publishes* it (the submit button `_publish`: the form is saved as any save is, and the
+pending change goes), or *Discards* it (`_discard`); an editor *Submits it for review*
+(`_submit_review`). *Compare with live* shows every field that differs, word by word.
+Drafts and items in review are edited in place, as before: nothing of them is public.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html
+
+from publishing.editing import VERSION_FIELD, release_edit_lock
+from publishing.history import word_diff
+from publishing.models import PendingChange, PublicationState
+
+PUBLISH, DISCARD, SUBMIT = "_publish", "_discard", "_submit_review"
+# What a browser sends that is not the item's content.
+NOT_CONTENT = {"csrfmiddlewaretoken", "_save", "_continue", "_addanother", VERSION_FIELD}
+NOT_CONTENT |= {PUBLISH, DISCARD, SUBMIT}
+
+
+def pending_q(model) -> Q:
+    """Items of `model` that have a pending change (a subquery)."""
+    return Q(pk__in=PendingChange.objects.of_model(model).values("object_id"))
+
+
+def has_formset(pending: PendingChange, prefix: str) -> bool:
+    """Whether the pending change holds the inline `prefix` (a restore holds none)."""
+    return f"{prefix}-TOTAL_FORMS" in pending.data
+
+
+@dataclass(frozen=True)
+class Difference:
+    label: str
+    live: str
+    pending: str
+    diff: str | None = None  # for text: the pending text, words out and in marked
+
+
+class PendingChangeAdminMixin:
+    """For PublishableAdmin: edits of live items become pending changes (module docstring)."""
+
+    def is_live(self, obj) -> bool:
+        stored = self._stored(obj)
+        return bool(stored) and stored["state"] == PublicationState.PUBLISHED
+
+    def pending_change_of(self, obj) -> PendingChange | None:
+        return PendingChange.objects.of(obj).select_related("author").first()
+
+    def revisions_of(self, obj) -> list[dict]:
+        """A save of the pending change is a version too (no lost update between two
+        editors' pending changes)."""
+        revisions = super().revisions_of(obj)
+        pending = self.pending_change_of(obj)
+        if pending is not None:
+            revisions.append(
+                {
+                    "history_id": f"p{pending.updated_at.timestamp()}",
+                    "history_date": pending.updated_at,
+                    "history_user__username": pending.author.get_username()
+                    if pending.author
+                    else "",
+                }
+            )
+        return revisions
+
+    # --- The change form ------------------------------------------------------------------
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        if obj is None or not self.is_live(obj):
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        pending = self.pending_change_of(obj)
+        request.pending_change = pending
+        if request.method == "POST":
+            if DISCARD in request.POST:
+                return self.discard(request, obj, pending)
+            if PUBLISH in request.POST and not self.has_publish_permission(request, obj):
+                self.message_user(
+                    request,
+                    "Only a publisher can publish a change: use “Submit for review”, and a "
+                    "publisher will publish it. Your change is kept as it was.",
+                    messages.ERROR,
+                )
+                return redirect(request.path)
+            request.hold_as_pending = PUBLISH not in request.POST
+        extra_context = {**(extra_context or {}), **self.pending_context(request, obj, pending)}
+        response = super().changeform_view(request, object_id, form_url, extra_context)
+        if request.method == "POST" and PUBLISH in request.POST and response.status_code == 302:
+            PendingChange.objects.of(obj).delete()  # published: the form was saved
+        return response
+
+    def pending_context(self, request, obj, pending) -> dict:
+        opts = self.opts
+        compare = reverse(f"admin:{opts.app_label}_{opts.model_name}_compare", args=[obj.pk])
+        return {
+            "live_item": True,
+            "pending": pending,
+            "pending_since": (
+                date_format(timezone.localtime(pending.created_at), "j M Y, H:i") if pending else ""
+            ),
+            "compare_url": compare,
+            "can_publish": self.has_publish_permission(request, obj),
+        }
+
+    def get_object(self, request, object_id, from_field=None):
+        """On opening a live item with a pending change, the item as the change has it."""
+        obj = super().get_object(request, object_id, from_field)
+        pending = getattr(request, "pending_change", None)
+        if obj is not None and pending is not None and request.method == "GET":
+            form = self.get_form(request, obj, change=True)(pending.form_data(), instance=obj)
+            form.is_valid()  # applies the valid fields to `obj`, in memory only
+        return obj
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        pending = getattr(request, "pending_change", None)
+        if pending is not None and request.method == "GET" and has_formset(pending, prefix):
+            kwargs["data"] = pending.form_data()  # the inlines as the change has them
+        return kwargs
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        """Restoring an earlier version of a live item: a pending change too, unless a
+        publisher restores and publishes (`_publish`)."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None or not self.is_live(obj):
+            return super().history_form_view(request, object_id, version_id, extra_context)
+        can_publish = self.has_publish_permission(request, obj)
+        extra_context = {**(extra_context or {}), "live_item": True, "can_publish": can_publish}
+        publish = request.method == "POST" and PUBLISH in request.POST and can_publish
+        request.hold_as_pending = request.method == "POST" and not publish
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        if publish and response.status_code == 302:
+            PendingChange.objects.of(obj).delete()
+        return response
+
+    # --- Holding a save as the pending change ---------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        if getattr(request, "hold_as_pending", False):
+            data = {name: request.POST.getlist(name) for name in request.POST}
+            content = {name: values for name, values in data.items() if name not in NOT_CONTENT}
+            PendingChange.objects.update_or_create(
+                content_type=ContentType.objects.get_for_model(obj),
+                object_id=obj.pk,
+                defaults={
+                    "data": content,
+                    "author": request.user,
+                    "submitted": SUBMIT in request.POST,
+                },
+            )
+            return
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        if not getattr(request, "hold_as_pending", False):
+            super().save_related(request, form, formsets, change)
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        if getattr(request, "hold_as_pending", False):
+            return []  # nothing was saved (the formsets were not either)
+        return super().construct_change_message(request, form, formsets, add)
+
+    def log_change(self, request, obj, message):
+        if not getattr(request, "hold_as_pending", False):
+            return super().log_change(request, obj, message)
+        return None
+
+    def response_change(self, request, obj):
+        if not getattr(request, "hold_as_pending", False):
+            return super().response_change(request, obj)
+        release_edit_lock(request, self.opts, obj.pk)
+        review = " and submitted for review" if SUBMIT in request.POST else ""
+        self.message_user(
+            request,
+            format_html(
+                "Your change to “{}” is saved as a pending change{}: the public site shows the "
+                "live version until a publisher publishes it.",
+                obj,
+                review,
+            ),
+            messages.SUCCESS,
+        )
+        opts = self.opts
+        return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", obj.pk)
+
+    def discard(self, request, obj, pending):
+        if pending is None:
+            self.message_user(request, "There is no pending change to discard.", messages.INFO)
+        elif not (self.has_publish_permission(request, obj) or pending.author == request.user):
+            self.message_user(
+                request,
+                "Only its author or a publisher can discard this pending change.",
+                messages.ERROR,
+            )
+        else:
+            pending.delete()
+            self.message_user(
+                request,
+                f"The pending change of “{obj}” is discarded; the live version is unchanged.",
+                messages.SUCCESS,
+            )
+        return redirect(request.path)
+
+    # --- Compare with live ----------------------------------------------------------------
+
+    def get_urls(self):
+        opts = self.opts
+        compare = path(
+            "<path:object_id>/compare/",
+            self.admin_site.admin_view(self.compare_view),
+            name=f"{opts.app_label}_{opts.model_name}_compare",
+        )
+        return [compare, *super().get_urls()]
+
+    def differences(self, request, obj, pending) -> list[Difference]:
+        """Every field, inlines included, where the pending change differs from the live."""
+        form = self.get_form(request, obj, change=True)(pending.form_data(), instance=obj)
+        found = []
+        for name in form.changed_data:
+            if name == VERSION_FIELD:
+                continue
+            field = form.fields[name]
+            live, new = form[name].initial, form.data.get(name, "")
+            found.append(self._difference(str(field.label or name), field, live, new, form, name))
+        for inline in self.get_inline_instances(request, obj):
+            formset_class = inline.get_formset(request, obj)
+            prefix = formset_class.get_default_prefix()
+            if not has_formset(pending, prefix):  # a restored version holds no inlines
+                continue
+            formset = formset_class(pending.form_data(), instance=obj, prefix=prefix)
+            for number, inline_form in enumerate(formset.forms, start=1):
+                if not inline_form.has_changed():
+                    continue
+                title = f"{formset.model._meta.verbose_name.capitalize()} {number}"
+                if inline_form.instance.pk is None:
+                    found.append(Difference(title, "—", "added"))
+                    continue
+                deleting = inline_form.data.get(inline_form.add_prefix("DELETE"))
+                if deleting:
+                    found.append(Difference(title, str(inline_form.instance), "deleted"))
+                    continue
+                for name in inline_form.changed_data:
+                    field = inline_form.fields[name]
+                    found.append(
+                        self._difference(
+                            f"{title}: {field.label or name}",
+                            field,
+                            inline_form[name].initial,
+                            inline_form.data.get(inline_form.add_prefix(name), ""),
+                            inline_form,
+                            name,
+                        )
+                    )
+        return found
+
+    @staticmethod
+    def _difference(label, field, live, new, form, name) -> Difference:
+        def shown(value):
+            if hasattr(field, "queryset") and value not in (None, ""):
+                chosen = field.queryset.filter(pk=value).first()
+                return str(chosen) if chosen else str(value)
+            if hasattr(field, "choices") and not hasattr(field, "queryset"):
+                return str(dict(field.choices).get(value, value)) if value != "" else "—"
+            return str(value) if value not in (None, "") else "—"
+
+        live_text, new_text = shown(live), shown(new)
+        diff = None
+        if isinstance(live, str) and isinstance(new, str) and len(live) + len(new) > 60:
+            diff = word_diff(live, new)
+        return Difference(label, live_text, new_text, diff)
+
+    def compare_view(self, request, object_id):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist")
+        pending = self.pending_change_of(obj)
+        if pending is None:
+            self.message_user(request, "There is no pending change to compare.", messages.INFO)
+            return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", obj.pk)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Compare the pending change with the live {self.opts.verbose_name}",
+            "object": obj,
+            "pending": pending,
+            "differences": self.differences(request, obj, pending),
+        }
+        return TemplateResponse(request, "admin/compare_pending.html", context)

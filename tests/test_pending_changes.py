@@ -1,0 +1,205 @@
+"""Changes to published history wait for review: an edit of a live item becomes its pending
+change, the public reads the live version until a publisher publishes it. Through the real
+admin forms, as a browser sends them."""
+
+import re
+
+import pytest
+from django.test import Client
+
+from meetings.models import Attendance
+from milestones.models import Milestone
+from publishing.models import PendingChange
+from tests.factories import make_attendance, make_meeting, make_milestone, make_person, make_user
+from tests.html_forms import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def logged_in(role: str, username: str) -> Client:
+    client = Client()
+    client.force_login(make_user(role, username=username))
+    return client
+
+
+@pytest.fixture
+def edith():
+    return logged_in("editor", "edith")
+
+
+@pytest.fixture
+def pat():
+    return logged_in("publisher", "pat")
+
+
+def change_url(obj) -> str:
+    opts = obj._meta
+    return f"/admin/{opts.app_label}/{opts.model_name}/{obj.pk}/change/"
+
+
+def opened(client: Client, url: str, form_id: str) -> tuple[dict, str]:
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    return form_data(html, form_id), html
+
+
+def public_text(obj) -> str:
+    response = Client().get(obj.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_an_editors_change_waits_until_a_publisher_publishes_it(edith, pat):
+    milestone = make_milestone(title="Memorandum signed", body="Hong Kong and Shenzhen agreed.")
+    url = change_url(milestone)
+    form, html = opened(edith, url, "milestone_form")
+    assert "Your changes are kept as a pending change" in html
+
+    form["title"] = "Memorandum of Understanding signed"
+    response = edith.post(url, form)
+    assert response.status_code == 302
+    milestone.refresh_from_db()
+    assert milestone.title == "Memorandum signed"  # the live row is untouched
+    assert "Memorandum signed" in public_text(milestone)
+    assert "Memorandum of Understanding" not in public_text(milestone)
+    assert Client().get("/api/milestones/").json()["results"][0]["title"] == "Memorandum signed"
+
+    # The publisher's change form shows the pending change, with who and since when.
+    publisher_form, html = opened(pat, url, "milestone_form")
+    assert "Pending change</strong> by edith" in html
+    assert publisher_form["title"] == "Memorandum of Understanding signed"
+    compare = pat.get(f"/admin/milestones/milestone/{milestone.pk}/compare/")
+    assert compare.status_code == 200
+    assert "Memorandum signed" in compare.content.decode()
+    assert "Memorandum of Understanding signed" in compare.content.decode()
+
+    publisher_form["_publish"] = "Publish"
+    assert pat.post(url, publisher_form).status_code == 302
+    milestone.refresh_from_db()
+    assert milestone.title == "Memorandum of Understanding signed"
+    assert "Memorandum of Understanding signed" in public_text(milestone)
+    assert not PendingChange.objects.exists()
+
+
+def test_the_editor_sees_her_pending_change_again_and_changes_it(edith):
+    milestone = make_milestone(title="Land handed over")
+    url = change_url(milestone)
+    form, _ = opened(edith, url, "milestone_form")
+    form["title"] = "Land handed over to Hong Kong"
+    assert edith.post(url, form).status_code == 302
+    again, html = opened(edith, url, "milestone_form")
+    assert again["title"] == "Land handed over to Hong Kong"  # nothing she typed is lost
+    again["title"] = "Land handed over to Hong Kong, 2018"
+    again["_submit_review"] = "Save and submit for review"
+    assert edith.post(url, again).status_code == 302
+    pending = PendingChange.objects.get()
+    assert pending.submitted and pending.data["title"] == ["Land handed over to Hong Kong, 2018"]
+    assert Milestone.objects.get(pk=milestone.pk).title == "Land handed over"
+
+
+def test_an_editor_cannot_publish_and_nothing_changes(edith):
+    milestone = make_milestone(title="Opening")
+    url = change_url(milestone)
+    form, _ = opened(edith, url, "milestone_form")
+    form["title"] = "Grand opening"
+    form["_publish"] = "Publish"
+    response = edith.post(url, form, follow=True)
+    assert response.status_code == 200
+    assert "Only a publisher can publish a change" in response.content.decode()
+    assert Milestone.objects.get(pk=milestone.pk).title == "Opening"
+    assert not PendingChange.objects.exists()
+
+
+def test_a_publisher_discards_a_pending_change(edith, pat):
+    milestone = make_milestone(title="Budget")
+    url = change_url(milestone)
+    form, _ = opened(edith, url, "milestone_form")
+    form["title"] = "Budget 2022-23"
+    assert edith.post(url, form).status_code == 302
+    publisher_form, _ = opened(pat, url, "milestone_form")
+    publisher_form["_discard"] = "Discard the pending change"
+    response = pat.post(url, publisher_form, follow=True)
+    assert "The pending change of “Budget” is discarded" in response.content.decode()
+    assert not PendingChange.objects.exists()
+    assert Milestone.objects.get(pk=milestone.pk).title == "Budget"
+
+
+def test_a_meetings_attendances_wait_with_it(edith, pat):
+    """The inline attendances are part of the pending change."""
+    meeting = make_meeting(title="Eleventh meeting")
+    attendance = make_attendance(meeting, person=make_person(name="Sun Dong"), post="Secretary")
+    url = change_url(meeting)
+    form, _ = opened(edith, url, "meeting_form")
+    form["attendances-0-post"] = "Secretary for Innovation, Technology and Industry"
+    assert edith.post(url, form).status_code == 302
+    attendance.refresh_from_db()
+    assert attendance.post == "Secretary"  # live
+    assert "Secretary for Innovation" not in public_text(meeting)
+
+    publisher_form, _ = opened(pat, url, "meeting_form")
+    assert publisher_form["attendances-0-post"] == (
+        "Secretary for Innovation, Technology and Industry"
+    )
+    compare = pat.get(f"/admin/meetings/meeting/{meeting.pk}/compare/").content.decode()
+    assert "Attendance 1: Post" in compare
+    publisher_form["_publish"] = "Publish"
+    assert pat.post(url, publisher_form).status_code == 302
+    assert Attendance.objects.get(pk=attendance.pk).post.startswith("Secretary for Innovation")
+
+
+def test_staff_preview_the_pending_change_at_the_public_address(edith):
+    milestone = make_milestone(title="Topping-out")
+    url = change_url(milestone)
+    form, _ = opened(edith, url, "milestone_form")
+    form["title"] = "Topping-out of the first buildings"
+    assert edith.post(url, form).status_code == 302
+    preview = edith.get(milestone.get_absolute_url())
+    html = preview.content.decode()
+    assert "Topping-out of the first buildings" in html
+    assert "Pending change by edith" in html
+    assert "no-cache" in preview["Cache-Control"]
+    assert "Topping-out of the first buildings" not in public_text(milestone)
+
+
+def test_the_review_queue_lists_live_items_with_a_pending_change(edith, pat):
+    changed = make_milestone(title="Changed one")
+    make_milestone(title="Untouched one")
+    form, _ = opened(edith, change_url(changed), "milestone_form")
+    form["body"] = "A better text."
+    assert edith.post(change_url(changed), form).status_code == 302
+    listed = pat.get("/admin/milestones/milestone/?status=pending").content.decode()
+    assert "Changed one" in listed and "Untouched one" not in listed
+
+
+def test_drafts_are_edited_in_place_as_before(edith):
+    draft = make_milestone(title="A draft", published=False)
+    form, html = opened(edith, change_url(draft), "milestone_form")
+    assert "pending change" not in html.lower()
+    form["title"] = "A better draft"
+    assert edith.post(change_url(draft), form).status_code == 302
+    assert Milestone.objects.get(pk=draft.pk).title == "A better draft"
+    assert not PendingChange.objects.exists()
+
+
+def test_an_editors_restore_of_a_live_item_waits_and_a_publisher_restores_and_publishes(edith, pat):
+    milestone = make_milestone(title="Original title")
+    milestone.title = "Mistaken title"
+    milestone.save()
+    original = milestone.history.earliest()
+    url = f"/admin/milestones/milestone/{milestone.pk}/history/{original.history_id}/"
+    page = edith.get(url).content.decode()
+    assert "restoring this version makes it a pending change" in page
+    form_id = re.search(r'<form [^>]*id="(\w+_form)"', page).group(1)
+    form = form_data(page, form_id)
+    response = edith.post(url, form, follow=True)
+    assert response.status_code == 200
+    assert "saved as a pending change" in response.content.decode()
+    assert Milestone.objects.get(pk=milestone.pk).title == "Mistaken title"  # still live
+    assert PendingChange.objects.get().data["title"] == ["Original title"]
+
+    page = pat.get(url).content.decode()
+    form = {**form_data(page, form_id), "_publish": "Restore and publish"}
+    assert pat.post(url, form).status_code == 302
+    assert Milestone.objects.get(pk=milestone.pk).title == "Original title"
+    assert not PendingChange.objects.exists()
