@@ -96,7 +96,7 @@ class MeetingAdmin(PublishableAdmin):
         "place",
         "mode",
         "status",
-        "needs_review",
+        "review_flag",
     ]
     list_filter = [
         StatusListFilter,

@@ -32,7 +32,7 @@ class MilestoneAdmin(PublishableAdmin):
         "title",
         "date_display",  # the precision shows in how it is written ("May 2018", "2021")
         "status",
-        "needs_review",
+        "review_flag",
         "published_at",
     ]
     list_display_links = ["title"]

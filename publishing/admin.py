@@ -98,6 +98,35 @@ class PublishableAdmin(PendingChangeAdminMixin, LostUpdateGuardMixin, ReadableHi
         stored = self.model._default_manager.filter(pk=obj.pk)
         return stored.values("state", "published_at").first()
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        model_admin = self
+
+        class ReviewedForm(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                stored = model_admin._stored(obj)
+                publishing_now = cleaned.get("state") == PublicationState.PUBLISHED and not (
+                    stored and stored["state"] == PublicationState.PUBLISHED
+                )
+                if publishing_now and cleaned.get("needs_review"):
+                    self.add_error(
+                        "needs_review",
+                        "Still flagged for review: check what the review note says, untick "
+                        "“needs review”, then publish.",
+                    )
+                return cleaned
+
+        ReviewedForm.__name__ = ReviewedForm.__qualname__ = form_class.__name__
+        return ReviewedForm
+
+    @admin.display(description="Review", ordering="needs_review")
+    def review_flag(self, obj):
+        """A flag only where something waits to be checked (not a tick that reads as "done")."""
+        if not obj.needs_review:
+            return ""
+        return format_html('<span class="status status--review">{}</span>', "Needs review")
+
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if not self.has_publish_permission(request, obj):

@@ -16,6 +16,8 @@ when its holder saves.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -92,7 +94,9 @@ class LostUpdateGuardMixin:
 
 
 def _lock_key(opts, object_id) -> str:
-    return f"edit-lock:{opts.label_lower}:{object_id}"
+    # The database's name too: two sites run from one checkout share the cache's folder.
+    database = settings.DATABASES["default"]["NAME"]
+    return f"edit-lock:{database}:{opts.label_lower}:{object_id}"
 
 
 def _locks():
@@ -139,33 +143,129 @@ def guarded_form(form_class, model_admin: LostUpdateGuardMixin, obj):
             type(obj)._default_manager.select_for_update().filter(pk=obj.pk).exists()
             current = model_admin.version_of(obj)
             if loaded != current:
-                self.data = self.data.copy()  # saving again then replaces it knowingly
+                self.data = self.data.copy()  # saving again then saves the form as it is
                 self.data[self.add_prefix(VERSION_FIELD)] = current
-                raise ValidationError(stale_message(self, model_admin.revisions_of(obj)))
+                merge = merge_stale(self, obj, loaded, current)
+                raise ValidationError(stale_message(self, model_admin.revisions_of(obj), merge))
             return cleaned
 
     GuardedForm.__name__ = GuardedForm.__qualname__ = f"Guarded{form_class.__name__}"
     return GuardedForm
 
 
-def stale_message(form, revisions: list[dict]) -> str:
+@dataclass
+class StaleMerge:
+    """A stale form against the version it was opened at (the base) and the one saved since
+    (theirs): what each side changed. Fields only they changed are put back in the form as
+    they saved them, so that saving again cannot undo their work."""
+
+    theirs: list[str] = field(default_factory=list)  # labels: only they changed it (kept)
+    yours: list[str] = field(default_factory=list)  # only you did (your value stays)
+    both: list[str] = field(default_factory=list)  # you both did: yours stays, theirs shown
+    related_changed: bool = False  # rows edited on the same page (attendances) changed too
+
+
+def _same(a, b) -> bool:
+    """Equal, ignoring the CRLF line ends browsers send from text areas."""
+    if isinstance(a, str) and isinstance(b, str):
+        return a.replace("\r\n", "\n") == b.replace("\r\n", "\n")
+    return a == b
+
+
+def merge_stale(form, obj, loaded: str, current: str) -> StaleMerge | None:
+    first = loaded.split(":")[0]
+    base = type(obj).history.filter(history_id=first).first() if first.isdigit() else None
+    if base is None:
+        return None
+    merge = StaleMerge(related_changed=loaded.split(":")[1:] != current.split(":")[1:])
+    model_fields = {f.name: f for f in obj._meta.concrete_fields}
+    for name, form_field in form.fields.items():
+        model_field = model_fields.get(name)
+        if model_field is None or form_field.disabled:
+            continue
+        base_value = model_field.value_from_object(base.instance)
+        theirs = model_field.value_from_object(obj)
+        typed = form[name].data
+        if isinstance(typed, str):
+            typed = typed.replace("\r\n", "\n")
+        you = form_field.has_changed(base_value, typed)
+        they = not _same(base_value, theirs)
+        label = str(form_field.label or name).lower()
+        if they and not you and _keep_theirs(form, name, form_field, theirs):
+            merge.theirs.append(label)
+        elif they and you and not form_field.has_changed(theirs, typed):
+            continue  # the same change, made twice
+        elif they and you:
+            merge.both.append(f"{label} (theirs: “{_short(form_field, theirs)}”)")
+        elif you:
+            merge.yours.append(label)
+    return merge
+
+
+def _keep_theirs(form, name, form_field, value) -> bool:
+    """Put their value of `name` in the form's data; False where it cannot be (a split
+    date and time)."""
+    key = form.add_prefix(name)
+    widget = form_field.widget
+    if isinstance(widget, forms.MultiWidget):
+        return False
+    if isinstance(widget, forms.CheckboxInput):
+        if value:
+            form.data[key] = "on"
+        else:
+            form.data.pop(key, None)
+        return True
+    prepared = form_field.prepare_value(value)
+    form.data[key] = "" if prepared is None else str(prepared)
+    return True
+
+
+def _short(form_field, value) -> str:
+    if hasattr(form_field, "queryset") and value is not None:
+        chosen = form_field.queryset.filter(pk=value).first()
+        value = chosen if chosen is not None else value
+    text = "" if value is None else str(value)
+    return text if len(text) <= 80 else f"{text[:77]}…"
+
+
+def stale_message(form, revisions: list[dict], merge: StaleMerge | None = None) -> str:
     newest = max(revisions, key=lambda revision: revision["history_date"])
     who = newest["history_user__username"] or "an import or another program"
     when = date_format(timezone.localtime(newest["history_date"]), "j M Y, H:i")
     opts = form._meta.model._meta
-    differs = [
-        str(form.fields[name].label or name).lower()
-        for name in form.changed_data
-        if name != VERSION_FIELD
-    ]
-    where = (
-        f" Your form differs from it in: {get_text_list(differs, 'and')}."
-        if differs
-        else " Your form holds no field that differs from it."
-    )
-    return (
+    head = (
         f"{who} saved this {opts.verbose_name} at {when} (Hong Kong time), after you opened "
-        f"it. Nothing of yours was saved: what you typed is still in the form below.{where} "
-        "Save again to replace their version with yours, or open the page again to start "
-        "from theirs."
+        "it. Nothing of yours was saved."
     )
+    if merge is None:
+        differs = [
+            str(form.fields[name].label or name).lower()
+            for name in form.changed_data
+            if name != VERSION_FIELD
+        ]
+        where = (
+            f" Your form differs from it in: {get_text_list(differs, 'and')}."
+            if differs
+            else " Your form holds no field that differs from it."
+        )
+        return (
+            f"{head} What you typed is still in the form below.{where} Save again to replace "
+            "their version with yours, or open the page again to start from theirs."
+        )
+    parts = []
+    if merge.theirs:
+        parts.append(
+            f"They changed {get_text_list(merge.theirs, 'and')}: kept below as they saved it."
+        )
+    if merge.yours:
+        parts.append(f"You changed {get_text_list(merge.yours, 'and')}: still in the form.")
+    if merge.both:
+        parts.append(f"You both changed {get_text_list(merge.both, 'and')}: yours is in the form.")
+    if merge.related_changed:
+        parts.append(
+            "They also changed rows edited on this page (attendances): the rows below are as "
+            "you left them, so compare them with the saved ones before saving again."
+        )
+    if not parts:
+        parts.append("Your form holds no field that differs from it.")
+    return f"{head} {' '.join(parts)} Save again to save the form as it is now."

@@ -310,3 +310,21 @@ def test_the_dashboard_shows_my_drafts_and_what_awaits_my_review(client):
     html = client.get("/admin/").content.decode()
     assert "My drafts: <strong>0</strong>" in html
     assert 'status=review">Awaiting my review: <strong>1</strong>' in html
+
+
+def test_an_item_still_flagged_for_review_cannot_be_published_from_its_form(as_role):
+    """As the bulk action refuses it: the form says what to do, nothing is published."""
+    milestone = make_milestone(published=False, needs_review=True, review_note="Undated.")
+    url = f"/admin/milestones/milestone/{milestone.pk}/change/"
+    form = milestone_form(
+        milestone,
+        state="published",
+        needs_review="on",
+        published_at_0="2026-01-05",
+        published_at_1="10:00:00",
+    )
+    response = as_role("publisher").post(url, form)
+    assert response.status_code == 200
+    assert "Still flagged for review" in response.content.decode()
+    milestone.refresh_from_db()
+    assert milestone.state == PublicationState.DRAFT

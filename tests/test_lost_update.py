@@ -56,7 +56,7 @@ def test_a_save_from_a_stale_milestone_form_is_refused_and_keeps_the_typing(edit
     html = response.content.decode()
     assert "pat saved this milestone at" in html
     assert "(Hong Kong time), after you opened it" in html
-    assert "Your form differs from it in: title." in html
+    assert "You both changed title (theirs: “Memorandum of Understanding signed”)" in html
     assert 'value="The memorandum is signed"' in html  # what she typed is kept
     milestone.refresh_from_db()
     assert milestone.title == "Memorandum of Understanding signed"  # the earlier save stays
@@ -151,3 +151,46 @@ def test_the_edit_lock_expires_by_itself(edith, pat, time_machine):
     assert "Being edited by pat since 10:00" in edith.get(url).content.decode()
     time_machine.move_to("2026-12-01 10:45 +0800", tick=False)
     assert "Being edited by pat" not in edith.get(url).content.decode()
+
+
+def test_saving_again_keeps_what_only_the_other_person_changed(edith, pat):
+    """A three-way comparison with the version the form was opened at: Pat changed the body,
+    Edith the title; saving again keeps both, nothing of Pat's is undone."""
+    milestone = make_milestone(title="Memorandum", body="Signed in 2017.", published=False)
+    url = change_url(milestone)
+    edith_form = opened(edith, url, "milestone_form")
+    pat_form = opened(pat, url, "milestone_form")
+    pat_form["body"] = "Signed in Hong Kong on 3 January 2017."
+    assert pat.post(url, pat_form).status_code == 302
+
+    edith_form["title"] = "Memorandum of Understanding"
+    response = edith.post(url, edith_form)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "They changed body: kept below as they saved it." in html
+    assert "You changed title: still in the form." in html
+    again = form_data(html, "milestone_form")
+    assert again["body"] == "Signed in Hong Kong on 3 January 2017."
+    assert edith.post(url, again).status_code == 302
+    milestone.refresh_from_db()
+    assert (milestone.title, milestone.body) == (
+        "Memorandum of Understanding",
+        "Signed in Hong Kong on 3 January 2017.",
+    )
+
+
+def test_line_ends_from_the_browser_are_no_difference(edith, pat):
+    """Text areas come back with CRLF: an untouched text is not reported as changed."""
+    meeting = make_meeting(title="Tenth meeting", summary="One.\nTwo.", published=False)
+    url = change_url(meeting)
+    edith_form = opened(edith, url, "meeting_form")
+    edith_form["summary"] = edith_form["summary"].replace("\n", "\r\n")  # as a browser sends
+    pat_form = opened(pat, url, "meeting_form")
+    pat_form["place"] = "Hong Kong Science Park"
+    assert pat.post(url, pat_form).status_code == 302
+    response = edith.post(url, edith_form)
+    assert response.status_code == 200
+    html = response.content.decode()
+    message = html.split("Nothing of yours was saved.")[1].split("</li>")[0]
+    assert "They changed place" in message, message
+    assert "summary" not in message

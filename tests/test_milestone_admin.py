@@ -20,7 +20,7 @@ def test_changelist_shows_date_precision_state_and_review(admin_client):
     html = response.content.decode()
     assert response.status_code == 200
     assert "Dated one" in html and "October 2017" in html  # the date shows its precision
-    for column in ("date_display", "status", "needs_review"):
+    for column in ("date_display", "status", "review_flag"):
         assert f"column-{column}" in html
     assert "By date precision" in html  # and the list filters by it
 
