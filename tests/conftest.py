@@ -139,3 +139,19 @@ def db_snapshot(db):
         return {model._meta.label: list(model.objects.order_by("pk").values()) for model in models}
 
     return take
+
+
+@pytest.fixture
+def edith(db):
+    """A client logged in as Edith, an editor."""
+    from tests.factories import logged_in
+
+    return logged_in("editor", "edith")
+
+
+@pytest.fixture
+def pat(db):
+    """A client logged in as Pat, a publisher."""
+    from tests.factories import logged_in
+
+    return logged_in("publisher", "pat")

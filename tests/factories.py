@@ -238,3 +238,18 @@ def milestone_form(milestone, **changes) -> dict:
     }
     data.update(changes)
     return data
+
+
+def logged_in(role: str | None, username: str, **fields):
+    """A test client of its own, logged in as a new user with `role`."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(make_user(role, username=username, **fields))
+    return client
+
+
+def change_url(obj) -> str:
+    """The admin change form of `obj`."""
+    opts = obj._meta
+    return f"/admin/{opts.app_label}/{opts.model_name}/{obj.pk}/change/"

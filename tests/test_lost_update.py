@@ -7,16 +7,16 @@ from django.test import Client
 
 from meetings.models import Attendance, Meeting, Person
 from milestones.models import Milestone
-from tests.factories import make_attendance, make_meeting, make_milestone, make_person, make_user
+from tests.factories import (
+    change_url,
+    make_attendance,
+    make_meeting,
+    make_milestone,
+    make_person,
+)
 from tests.html_forms import form_data
 
 pytestmark = pytest.mark.django_db
-
-
-def logged_in(role: str, username: str) -> Client:
-    client = Client()
-    client.force_login(make_user(role, username=username))
-    return client
 
 
 def opened(client: Client, url: str, form_id: str) -> dict:
@@ -24,21 +24,6 @@ def opened(client: Client, url: str, form_id: str) -> dict:
     response = client.get(url)
     assert response.status_code == 200
     return form_data(response.content.decode(), form_id)
-
-
-def change_url(obj) -> str:
-    opts = obj._meta
-    return f"/admin/{opts.app_label}/{opts.model_name}/{obj.pk}/change/"
-
-
-@pytest.fixture
-def edith():
-    return logged_in("editor", "edith")
-
-
-@pytest.fixture
-def pat():
-    return logged_in("publisher", "pat")
 
 
 def test_a_save_from_a_stale_milestone_form_is_refused_and_keeps_the_typing(edith, pat):

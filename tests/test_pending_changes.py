@@ -10,31 +10,16 @@ from django.test import Client
 from meetings.models import Attendance
 from milestones.models import Milestone
 from publishing.models import PendingChange
-from tests.factories import make_attendance, make_meeting, make_milestone, make_person, make_user
+from tests.factories import (
+    change_url,
+    make_attendance,
+    make_meeting,
+    make_milestone,
+    make_person,
+)
 from tests.html_forms import form_data
 
 pytestmark = pytest.mark.django_db
-
-
-def logged_in(role: str, username: str) -> Client:
-    client = Client()
-    client.force_login(make_user(role, username=username))
-    return client
-
-
-@pytest.fixture
-def edith():
-    return logged_in("editor", "edith")
-
-
-@pytest.fixture
-def pat():
-    return logged_in("publisher", "pat")
-
-
-def change_url(obj) -> str:
-    opts = obj._meta
-    return f"/admin/{opts.app_label}/{opts.model_name}/{obj.pk}/change/"
 
 
 def opened(client: Client, url: str, form_id: str) -> tuple[dict, str]:
