@@ -382,9 +382,24 @@ class PendingChange(models.Model):
     def __str__(self):
         return f"Pending change of {self.content_type.name} {self.object_id}"
 
+    FIELDS_KEY = "_fields"  # the fields of the form it was saved from
+
     def form_data(self) -> QueryDict:
         """`data` as a bound form reads it."""
         query = QueryDict(mutable=True)
         for name, values in self.data.items():
-            query.setlist(name, values)
+            if name != self.FIELDS_KEY:
+                query.setlist(name, values)
         return query
+
+    def bound_form(self, form_class, instance):
+        """`form_class` bound to the change, with only the fields of the form it was saved
+        from: a field its author could not edit (an editor's publication time) is not
+        emptied by it, and an unticked box is still an unticked box."""
+        form = form_class(self.form_data(), instance=instance)
+        fields = self.data.get(self.FIELDS_KEY)
+        if fields is not None:
+            for name in list(form.fields):
+                if name not in fields:
+                    del form.fields[name]
+        return form

@@ -124,7 +124,7 @@ class PendingChangeAdminMixin:
         obj = super().get_object(request, object_id, from_field)
         pending = getattr(request, "pending_change", None)
         if obj is not None and pending is not None and request.method == "GET":
-            form = self.get_form(request, obj, change=True)(pending.form_data(), instance=obj)
+            form = pending.bound_form(self.get_form(request, obj, change=True), obj)
             form.is_valid()  # applies the valid fields to `obj`, in memory only
         return obj
 
@@ -156,6 +156,7 @@ class PendingChangeAdminMixin:
         if getattr(request, "hold_as_pending", False):
             data = {name: request.POST.getlist(name) for name in request.POST}
             content = {name: values for name, values in data.items() if name not in NOT_CONTENT}
+            content[PendingChange.FIELDS_KEY] = list(form.fields)
             PendingChange.objects.update_or_create(
                 content_type=ContentType.objects.get_for_model(obj),
                 object_id=obj.pk,
@@ -231,7 +232,7 @@ class PendingChangeAdminMixin:
 
     def differences(self, request, obj, pending) -> list[Difference]:
         """Every field, inlines included, where the pending change differs from the live."""
-        form = self.get_form(request, obj, change=True)(pending.form_data(), instance=obj)
+        form = pending.bound_form(self.get_form(request, obj, change=True), obj)
         found = []
         for name in form.changed_data:
             if name == VERSION_FIELD:

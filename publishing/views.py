@@ -37,7 +37,7 @@ class PreviewMixin:
             if self.pending is not None:
                 model_admin = admin.site.get_model_admin(type(obj))
                 form_class = model_admin.get_form(self.request, obj, change=True)
-                form_class(self.pending.form_data(), instance=obj).is_valid()  # in memory
+                self.pending.bound_form(form_class, obj).is_valid()  # in memory only
         return obj
 
     def get_context_data(self, **kwargs):

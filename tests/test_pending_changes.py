@@ -188,3 +188,25 @@ def test_an_editors_restore_of_a_live_item_waits_and_a_publisher_restores_and_pu
     assert pat.post(url, form).status_code == 302
     assert Milestone.objects.get(pk=milestone.pk).title == "Original title"
     assert not PendingChange.objects.exists()
+
+
+def test_publishing_an_editors_change_keeps_the_publication_time(edith, pat):
+    """The editor's form has no publication fields: her change neither empties them on the
+    publisher's form nor lists them in the comparison."""
+    milestone = make_milestone(title="Budget")
+    published_at = Milestone.objects.get(pk=milestone.pk).published_at
+    url = change_url(milestone)
+    form, _ = opened(edith, url, "milestone_form")
+    assert "state" not in form and "published_at_0" not in form
+    form["title"] = "Budget 2022-23"
+    form.pop("needs_review", None)
+    assert edith.post(url, form).status_code == 302
+
+    compare = pat.get(f"/admin/milestones/milestone/{milestone.pk}/compare/").content.decode()
+    assert "Title" in compare and "Published at" not in compare and ">State<" not in compare
+    publisher_form, _ = opened(pat, url, "milestone_form")
+    assert publisher_form["published_at_0"]  # as live, not emptied
+    publisher_form["_publish"] = "Publish"
+    assert pat.post(url, publisher_form).status_code == 302
+    milestone.refresh_from_db()
+    assert (milestone.title, milestone.published_at) == ("Budget 2022-23", published_at)
