@@ -62,3 +62,43 @@ def test_editor_sends_to_review_and_publisher_publishes(live_server, page, scree
     assert page.locator("h1").inner_text() == "A headline an editor wrote"
     assert page.locator(".preview-banner").count() == 0
     assert Milestone.objects.get().history.count() >= 3  # created, edited, published
+
+
+def test_an_editors_change_to_a_live_milestone_waits_for_the_publisher(
+    live_server, page, screenshot
+):
+    """Editor changes a published milestone: readers keep the live text until the publisher,
+    having compared it with the live one, publishes it."""
+    make_user("editor", username="edith")
+    make_user("publisher", username="pat")
+    milestone = make_milestone(title="Land handed over")
+    base = live_server.url
+
+    log_in(page, base, "edith")
+    page.goto(f"{base}/admin/milestones/milestone/{milestone.pk}/change/")
+    page.fill("#id_title", "Land handed over to Hong Kong")
+    page.click("input[name=_submit_review]")
+    page.wait_for_selector(".messagelist")
+    assert "saved as a pending change" in page.locator(".messagelist").inner_text()
+    assert "Pending change by edith" in page.locator(".pending-banner").inner_text()
+    screenshot("pending-editor")
+    log_out(page, base)
+
+    page.goto(f"{base}{milestone.get_absolute_url()}")
+    assert page.locator("h1").inner_text() == "Land handed over"  # readers: the live one
+
+    log_in(page, base, "pat")
+    page.goto(f"{base}/admin/milestones/milestone/?status=pending")
+    page.click("#result_list tbody tr th a")
+    assert page.input_value("#id_title") == "Land handed over to Hong Kong"
+    page.click("text=Compare with live")
+    assert "Land handed over to Hong Kong" in page.locator(".pending-compare").inner_text()
+    screenshot("pending-compare")
+    page.click("text=Back to the milestone")
+    page.click("input[name=_publish]")
+    page.wait_for_selector(".messagelist")
+    screenshot("pending-published")
+    log_out(page, base)
+
+    page.goto(f"{base}{milestone.get_absolute_url()}")
+    assert page.locator("h1").inner_text() == "Land handed over to Hong Kong"
