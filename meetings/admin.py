@@ -1,6 +1,9 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.db import models
 from django.db.models import Count
+from django.urls import reverse
+from django.utils.html import format_html
 
 from meetings.models import (
     Attendance,
@@ -13,6 +16,8 @@ from meetings.models import (
 from pictures.admin import thumbnail_html
 from publishing.admin import (
     EditedByListFilter,
+    LiveWhenPublicAdmin,
+    PendingListFilter,
     PublishableAdmin,
     StatusListFilter,
     YearListFilter,
@@ -70,8 +75,16 @@ class OrganisationMeetingsInline(MeetingsAttendedInline):
     fk_name = "organisation"
 
 
+class ShownByMeetingsAdmin(LiveWhenPublicAdmin):
+    """Series, people and organisations: live once a published meeting shows them, and then
+    a change waits for a publisher of meetings."""
+
+    publish_permission = "meetings.publish_meeting"
+    list_filter = [PendingListFilter]
+
+
 @admin.register(MeetingSeries)
-class MeetingSeriesAdmin(admin.ModelAdmin):
+class MeetingSeriesAdmin(ShownByMeetingsAdmin):
     list_display = ["name", "meeting_count"]
     ordering = ["name"]  # Meta.ordering is dropped once get_queryset() counts
     search_fields = ["name"]
@@ -151,7 +164,7 @@ class MeetingAdmin(PublishableAdmin):
     ]
 
 
-class AttendeeAdmin(LostUpdateGuardMixin, ReadableHistoryAdmin):
+class AttendeeAdmin(ShownByMeetingsAdmin):
     """People and organisations: with the number of meetings each attended."""
 
     list_display = ["name", "meetings_attended"]
@@ -180,15 +193,51 @@ class PersonAdmin(AttendeeAdmin):
 @admin.register(Organization)
 class OrganizationAdmin(AttendeeAdmin):
     list_display = ["name", "abbreviation", "side", "listed", "meetings_attended"]
-    list_filter = ["side", "listed"]
+    list_filter = [*ShownByMeetingsAdmin.list_filter, "side", "listed"]
     search_fields = ["name", "abbreviation"]
     inlines = [OrganisationMeetingsInline]
 
 
 @admin.register(Attendance)
 class AttendanceAdmin(LostUpdateGuardMixin, ReadableHistoryAdmin):
+    """Attendances one by one. Those of a live meeting are changed on the meeting's page,
+    where an editor's change waits for review with the meeting's (publishing/pending.py):
+    here they are read-only to editors, not a way around the review."""
+
     list_display = ["meeting", "role", "person", "organisation", "post", "side"]
     list_filter = ["role", "side"]
     list_select_related = ["meeting", "person", "organisation"]
     search_fields = ["person__name", "organisation__name", "post", "meeting__title"]
     autocomplete_fields = ["meeting", "person", "organisation"]
+
+    def waits_for_review(self, request, obj) -> bool:
+        return (
+            obj is not None
+            and not request.user.has_perm("meetings.publish_meeting")
+            and Meeting.objects.published().filter(pk=obj.meeting_id).exists()
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self.waits_for_review(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self.waits_for_review(
+            request, obj
+        )
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if request.method == "GET" and self.waits_for_review(request, obj):
+            self.message_user(
+                request,
+                format_html(
+                    "This attendance is part of the live meeting “{}”: change it on <a "
+                    'href="{}">the meeting\'s page</a>, where your change waits for review.',
+                    obj.meeting,
+                    reverse("admin:meetings_meeting_change", args=[obj.meeting_id]),
+                ),
+                messages.INFO,
+            )
+        return super().change_view(request, object_id, form_url, extra_context)

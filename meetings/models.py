@@ -117,13 +117,21 @@ AttendeeManager = SlugManager.from_queryset(AttendeeQuerySet)
 OrganizationManager = SlugManager.from_queryset(OrganizationQuerySet)
 
 
+class MeetingSeriesQuerySet(models.QuerySet):
+    def public(self):
+        """Series with a published meeting (the public pages name them). EXISTS, not a
+        join: no duplicate rows to remove."""
+        return self.filter(Exists(Meeting.objects.published().filter(series=OuterRef("pk"))))
+
+
 class MeetingSeries(models.Model):
     """A body that meets repeatedly, e.g. the Joint Task Force on the Development of ..."""
 
     name = models.CharField(max_length=300, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
 
-    objects = SlugManager()
+    objects = SlugManager.from_queryset(MeetingSeriesQuerySet)()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]

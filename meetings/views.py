@@ -8,7 +8,7 @@ from meetings.calendar import meetings_calendar
 from meetings.filters import MeetingFilter
 from meetings.models import Attendance, Meeting, Organization, Person
 from milestones.models import Milestone
-from publishing.views import PreviewMixin, PublicQuerysetMixin
+from publishing.views import PendingPreviewMixin, PreviewMixin, PublicQuerysetMixin
 
 
 class PublishedMeetingMixin(PublicQuerysetMixin):
@@ -47,7 +47,7 @@ class MeetingDetailView(PreviewMixin, PublishedMeetingMixin, DetailView):
         return context
 
 
-class AttendanceHistoryView(DetailView):
+class AttendanceHistoryView(PendingPreviewMixin, DetailView):
     """A person's or an organisation's page: the published meetings attended, newest first.
 
     Only people and organisations who attended a published meeting have a page. The

@@ -31,6 +31,21 @@ class YearListFilter(admin.SimpleListFilter):
         return queryset
 
 
+class PendingListFilter(admin.SimpleListFilter):
+    """Live items with a pending change: `?status=pending` on every list that has them."""
+
+    title = "pending change"
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [("pending", "With a pending change")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "pending":
+            return queryset.filter(pending_q(queryset.model))
+        return queryset
+
+
 class StatusListFilter(admin.SimpleListFilter):
     """Where an item stands: draft, in review, scheduled, or public."""
 
@@ -77,8 +92,32 @@ def edited_by(model, user) -> Q:
     return Q(pk__in=model.history.filter(history_user_id=user.pk).values("id"))
 
 
-class PublishableAdmin(PendingChangeAdminMixin, LostUpdateGuardMixin, ReadableHistoryAdmin):
-    """Admin for what the public reads: history, the review workflow, and who may publish.
+class ReviewedAdmin(PendingChangeAdminMixin, LostUpdateGuardMixin, ReadableHistoryAdmin):
+    """Admin of anything the public reads: a readable history, no lost update, and edits of
+    what is live wait for a publisher (publishing/pending.py).
+
+    `publish_permission` ("app_label.codename") is who publishes: by default the model's own
+    `publish_<model>`. Subclasses say when an item is live (`is_live`)."""
+
+    publish_permission: str | None = None
+
+    def has_publish_permission(self, request, obj=None) -> bool:
+        opts = self.opts
+        return request.user.has_perm(
+            self.publish_permission or f"{opts.app_label}.publish_{opts.model_name}"
+        )
+
+
+class LiveWhenPublicAdmin(ReviewedAdmin):
+    """Rows with no publication of their own (people, organisations, series): live once
+    their model's `public()` queryset holds them, i.e. a published meeting shows them."""
+
+    def is_live(self, obj) -> bool:
+        return obj.pk is not None and self.model.objects.public().filter(pk=obj.pk).exists()
+
+
+class PublishableAdmin(ReviewedAdmin):
+    """Admin of items with a publication of their own: states, scheduling, bulk actions.
 
     Editors (change permission) edit and send to review; only publishers (the model's
     `publish_<model>` permission) publish, schedule and unpublish.
@@ -86,9 +125,9 @@ class PublishableAdmin(PendingChangeAdminMixin, LostUpdateGuardMixin, ReadableHi
 
     actions = ["send_to_review_selected", "publish_selected", "unpublish_selected"]
 
-    def has_publish_permission(self, request, obj=None) -> bool:
-        opts = self.opts
-        return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+    def is_live(self, obj) -> bool:
+        stored = self._stored(obj)
+        return bool(stored) and stored["state"] == PublicationState.PUBLISHED
 
     def _stored(self, obj) -> dict | None:
         """The item's state and publication time as stored, not as a form or an earlier

@@ -27,7 +27,7 @@ from django.utils.html import format_html
 
 from publishing.editing import VERSION_FIELD, release_edit_lock
 from publishing.history import word_diff
-from publishing.models import PendingChange, PublicationState
+from publishing.models import PendingChange
 
 PUBLISH, DISCARD, SUBMIT = "_publish", "_discard", "_submit_review"
 # What a browser sends that is not the item's content.
@@ -54,11 +54,11 @@ class Difference:
 
 
 class PendingChangeAdminMixin:
-    """For PublishableAdmin: edits of live items become pending changes (module docstring)."""
+    """For ReviewedAdmin: edits of live items become pending changes (module docstring)."""
 
     def is_live(self, obj) -> bool:
-        stored = self._stored(obj)
-        return bool(stored) and stored["state"] == PublicationState.PUBLISHED
+        """Whether the public reads `obj` (then edits of it wait as a pending change)."""
+        raise NotImplementedError
 
     def pending_change_of(self, obj) -> PendingChange | None:
         return PendingChange.objects.of(obj).select_related("author").first()

@@ -21,18 +21,14 @@ class PublicQuerysetMixin:
         return self.visible()
 
 
-class PreviewMixin:
-    """Detail pages: staff open any item, draft or scheduled, at its public URL, with a
-    banner saying it is not public; such responses are never cached."""
-
-    def visible(self):
-        return self.model.objects.visible_to(self.request.user)
+class PendingPreviewMixin:
+    """Detail pages of what may have a pending change: staff see it at the public URL, as it
+    would be published, under a banner; responses to staff are never cached."""
 
     def get_object(self, queryset=None):
-        """Staff see a live item's pending change, as it would be published."""
         obj = super().get_object(queryset)
         self.pending = None
-        if self.request.user.is_staff and obj.is_public:
+        if self.request.user.is_staff and self.is_live(obj):
             self.pending = PendingChange.objects.of(obj).select_related("author").first()
             if self.pending is not None:
                 model_admin = admin.site.get_model_admin(type(obj))
@@ -40,9 +36,15 @@ class PreviewMixin:
                 self.pending.bound_form(form_class, obj).is_valid()  # in memory only
         return obj
 
+    def is_live(self, obj) -> bool:
+        return True  # the queryset holds public items only
+
+    def preview_note(self) -> str:
+        return ""
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["preview"] = self.object.not_public_because  # "" for a public item
+        context["preview"] = self.preview_note()  # "" for a public item
         if self.pending is not None:
             author = self.pending.author.get_username() if self.pending.author else "someone"
             context["preview"] = gettext(
@@ -56,6 +58,20 @@ class PreviewMixin:
         if request.user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+class PreviewMixin(PendingPreviewMixin):
+    """Detail pages of publishable items: staff open any item, draft or scheduled, at its
+    public URL, with a banner saying it is not public."""
+
+    def visible(self):
+        return self.model.objects.visible_to(self.request.user)
+
+    def is_live(self, obj) -> bool:
+        return obj.is_public
+
+    def preview_note(self) -> str:
+        return self.object.not_public_because
 
 
 def permission_denied(request, exception=None):

@@ -15,7 +15,9 @@ from tests.factories import (
     make_attendance,
     make_meeting,
     make_milestone,
+    make_organisation,
     make_person,
+    make_series,
 )
 from tests.html_forms import form_data
 
@@ -210,3 +212,89 @@ def test_publishing_an_editors_change_keeps_the_publication_time(edith, pat):
     assert pat.post(url, publisher_form).status_code == 302
     milestone.refresh_from_db()
     assert (milestone.title, milestone.published_at) == ("Budget 2022-23", published_at)
+
+
+# --- People, organisations and series: live once a published meeting shows them ---------
+
+
+def _shown_on(meeting_published: bool, kind: str):
+    """A person, organisation or series shown by a (published or draft) meeting, and the
+    public page that shows its name."""
+    series = make_series(name="Joint Task Force")
+    meeting = make_meeting(published=meeting_published, series=series, title="Meeting")
+    if kind == "series":
+        return series, meeting
+    attendee = make_person(name="Sun Dong") if kind == "person" else make_organisation(name="ITIB")
+    make_attendance(meeting, **{"person" if kind == "person" else "organisation": attendee})
+    return attendee, attendee
+
+
+FORM_IDS = {"person": "person_form", "organisation": "organization_form"}
+FORM_IDS["series"] = "meetingseries_form"
+
+
+@pytest.mark.parametrize("kind", ["person", "organisation", "series"])
+def test_a_change_to_a_live_person_organisation_or_series_waits_for_a_publisher(kind, edith, pat):
+    item, page = _shown_on(True, kind)
+    old_name = item.name
+    url = change_url(item)
+    form, html = opened(edith, url, FORM_IDS[kind])
+    assert "Your changes are kept as a pending change" in html
+    form["name"] = f"{old_name} (renamed)"
+    assert edith.post(url, form).status_code == 302
+    item.refresh_from_db()
+    assert item.name == old_name
+    assert f"{old_name} (renamed)" not in public_text(page)
+    assert PendingChange.objects.of(item).get().author.username == "edith"
+    listed = pat.get(f"{url.rsplit('/', 3)[0]}/?status=pending").content.decode()
+    assert f"{old_name}</a>" in listed
+
+    publisher_form, html = opened(pat, url, FORM_IDS[kind])
+    assert "Pending change</strong> by edith" in html
+    assert publisher_form["name"] == f"{old_name} (renamed)"
+    publisher_form["_publish"] = "Publish"
+    assert pat.post(url, publisher_form).status_code == 302
+    item.refresh_from_db()
+    assert item.name == f"{old_name} (renamed)"
+    assert f"{old_name} (renamed)" in public_text(page)
+    assert not PendingChange.objects.exists()
+
+
+@pytest.mark.parametrize("kind", ["person", "organisation", "series"])
+def test_a_person_organisation_or_series_no_published_meeting_shows_is_edited_in_place(kind, edith):
+    item, _ = _shown_on(False, kind)
+    url = change_url(item)
+    form, html = opened(edith, url, FORM_IDS[kind])
+    assert "pending change" not in html
+    form["name"] = "Renamed at once"
+    assert edith.post(url, form).status_code == 302
+    item.refresh_from_db()
+    assert item.name == "Renamed at once"
+    assert not PendingChange.objects.exists()
+
+
+def test_staff_preview_a_persons_pending_change_at_the_public_address(edith):
+    person, _ = _shown_on(True, "person")
+    form, _ = opened(edith, change_url(person), "person_form")
+    form["name"] = "Sun Dong, JP"
+    assert edith.post(change_url(person), form).status_code == 302
+    preview = edith.get(person.get_absolute_url())
+    assert "Sun Dong, JP" in preview.content.decode()
+    assert "Pending change by edith" in preview.content.decode()
+    assert "no-cache" in preview["Cache-Control"]
+    assert "Sun Dong, JP" not in public_text(person)
+
+
+def test_an_attendance_of_a_live_meeting_is_changed_on_the_meetings_page_only(edith, pat):
+    live = make_attendance(make_meeting(), person=make_person(), post="Secretary")
+    draft = make_attendance(make_meeting(published=False), person=make_person(), post="Director")
+    response = edith.get(change_url(live))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "change it on" in html and "where your change waits for review" in html
+    assert 'name="post"' not in html  # read-only
+    refused = edith.post(change_url(live), {"post": "Secretary for Everything"})
+    assert refused.status_code == 403
+    assert Attendance.objects.get(pk=live.pk).post == "Secretary"
+    assert 'name="post"' in edith.get(change_url(draft)).content.decode()
+    assert 'name="post"' in pat.get(change_url(live)).content.decode()  # publishers may
