@@ -112,6 +112,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Publishes scheduled changes that are due, before anything (a cached page) answers.
+    "publishing.scheduling.ScheduledChangesMiddleware",
     "pagecache.middleware.PageCacheMiddleware",  # anonymous readers' pages (README, "Caching")
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",

@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from publishing.editing import LostUpdateGuardMixin
 from publishing.history import ReadableHistoryAdmin
 from publishing.models import PublicationState
-from publishing.pending import PendingChangeAdminMixin, pending_q
+from publishing.pending import SCHEDULED, SUBMITTED, PendingChangeAdminMixin, pending_q
 
 
 class YearListFilter(admin.SimpleListFilter):
@@ -38,12 +38,17 @@ class PendingListFilter(admin.SimpleListFilter):
     parameter_name = "status"
 
     def lookups(self, request, model_admin):
-        return [("pending", "With a pending change")]
+        return [
+            ("pending", "With a pending change"),
+            ("review", "With a change submitted for review"),
+            ("scheduled", "With a change scheduled"),
+        ]
 
     def queryset(self, request, queryset):
-        if self.value() == "pending":
-            return queryset.filter(pending_q(queryset.model))
-        return queryset
+        which = {"pending": {}, "review": SUBMITTED, "scheduled": SCHEDULED}.get(self.value())
+        if which is None:
+            return queryset
+        return queryset.filter(pending_q(queryset.model, **which))
 
 
 class StatusListFilter(admin.SimpleListFilter):
@@ -55,21 +60,34 @@ class StatusListFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         return [
             ("draft", "Draft"),
-            ("review", "In review"),
-            ("scheduled", "Scheduled"),
+            ("review", "In review, or a change submitted for review"),
+            ("scheduled", "Scheduled, or a change scheduled"),
             ("public", "Public"),
             ("pending", "Public, with a pending change"),
         ]
 
     def queryset(self, request, queryset):
+        model = queryset.model
         if self.value() == "pending":
-            return queryset.filter(pending_q(queryset.model))
-        return {
-            "draft": queryset.drafts,
-            "review": queryset.in_review,
-            "scheduled": queryset.scheduled,
-            "public": queryset.published,
-        }.get(self.value(), queryset.all)()
+            return queryset.filter(pending_q(model))
+        if self.value() == "review":
+            return queryset.filter(in_review(model))
+        if self.value() == "scheduled":
+            return queryset.filter(scheduled(model))
+        return {"draft": queryset.drafts, "public": queryset.published}.get(
+            self.value(), queryset.all
+        )()
+
+
+def in_review(model) -> Q:
+    """Items sent to review, and live items whose change was submitted for review."""
+    return Q(state=PublicationState.REVIEW) | pending_q(model, **SUBMITTED)
+
+
+def scheduled(model) -> Q:
+    """Items published for a later moment, and live items with a change scheduled."""
+    later = Q(state=PublicationState.PUBLISHED, published_at__gt=timezone.now())
+    return later | pending_q(model, **SCHEDULED)
 
 
 class EditedByListFilter(admin.SimpleListFilter):

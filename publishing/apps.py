@@ -6,3 +6,8 @@ class PublishingConfig(AppConfig):
 
     name = "publishing"
     verbose_name = "Publishing"
+
+    def ready(self):
+        from publishing import scheduling
+
+        scheduling.connect()  # every process learns when the next scheduled change is due

@@ -344,6 +344,10 @@ class PendingChangeQuerySet(models.QuerySet):
     def of_model(self, model):
         return self.filter(content_type=ContentType.objects.get_for_model(model))
 
+    def due(self, now):
+        """Scheduled changes whose moment has come."""
+        return self.filter(publish_at__lte=now)
+
 
 class PendingChange(models.Model):
     """An edit of a live item, waiting for a publisher: the public site, feeds, API, search
@@ -366,6 +370,20 @@ class PendingChange(models.Model):
         default=False,
         help_text="The author asked a publisher to review it.",
     )
+    publish_at = models.DateTimeField(
+        "scheduled for",
+        null=True,
+        blank=True,
+        help_text="A publisher scheduled it: it goes live at this moment (on the first request "
+        "after it; no job needed). Saving the change again cancels the schedule.",
+    )
+    scheduled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    schedule_error = models.TextField(
+        blank=True,
+        help_text="Why the schedule could not publish it when it was due (it waits again).",
+    )
     created_at = models.DateTimeField("since", auto_now_add=True)
     updated_at = models.DateTimeField("last changed", auto_now=True)
 
@@ -383,14 +401,19 @@ class PendingChange(models.Model):
         return f"Pending change of {self.content_type.name} {self.object_id}"
 
     FIELDS_KEY = "_fields"  # the fields of the form it was saved from
+    LIVE_VERSION_KEY = "_live_version"  # the live item's version it was saved against
 
     def form_data(self) -> QueryDict:
         """`data` as a bound form reads it."""
         query = QueryDict(mutable=True)
         for name, values in self.data.items():
-            if name != self.FIELDS_KEY:
+            if name not in (self.FIELDS_KEY, self.LIVE_VERSION_KEY):
                 query.setlist(name, values)
         return query
+
+    @property
+    def live_version(self) -> str | None:
+        return self.data.get(self.LIVE_VERSION_KEY)
 
     def bound_form(self, form_class, instance):
         """`form_class` bound to the change, with only the fields of the form it was saved

@@ -13,31 +13,70 @@ Drafts and items in review are edited in place, as before: nothing of them is pu
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
+from django.http import HttpRequest
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.formats import date_format
 from django.utils.html import format_html
+from simple_history.models import HistoricalRecords
 
 from publishing.editing import VERSION_FIELD, release_edit_lock
 from publishing.history import word_diff
 from publishing.models import PendingChange
 
 PUBLISH, DISCARD, SUBMIT = "_publish", "_discard", "_submit_review"
+SCHEDULE, SCHEDULE_AT = "_schedule", "_schedule_at"  # the button, and its time (Hong Kong)
 # What a browser sends that is not the item's content.
 NOT_CONTENT = {"csrfmiddlewaretoken", "_save", "_continue", "_addanother", VERSION_FIELD}
-NOT_CONTENT |= {PUBLISH, DISCARD, SUBMIT}
+NOT_CONTENT |= {PUBLISH, DISCARD, SUBMIT, SCHEDULE, SCHEDULE_AT}
+SCHEDULED_REASON = "Published as scheduled"
 
 
-def pending_q(model) -> Q:
-    """Items of `model` that have a pending change (a subquery)."""
-    return Q(pk__in=PendingChange.objects.of_model(model).values("object_id"))
+def schedule_time(value: str, now) -> tuple[datetime | None, str]:
+    """The moment a publisher typed (`datetime-local`, Hong Kong time), or why it is not
+    one: (moment, "") or (None, problem)."""
+    try:
+        moment = datetime.fromisoformat((value or "").strip())
+    except ValueError:
+        return None, "give the date and time to publish it at, e.g. 2027-03-01 10:00"
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment)
+    if moment <= now:
+        return None, "that time has passed: to publish it now, use “Publish”"
+    return moment, ""
+
+
+def formsets_errors(formsets) -> list[dict]:
+    """The inline forms' errors, as dicts of field -> messages ("__all__" for the form's)."""
+    found = []
+    for formset in formsets:
+        if formset.non_form_errors():
+            found.append({formset.prefix: formset.non_form_errors()})
+        found += [errors for errors in formset.errors if errors]
+    return found
+
+
+def hong_kong_time(moment) -> str:
+    return date_format(timezone.localtime(moment), "j M Y, H:i")
+
+
+def pending_q(model, **which) -> Q:
+    """Items of `model` that have a pending change (a subquery); `which` narrows the
+    changes (submitted=True, publish_at__isnull=False)."""
+    return Q(pk__in=PendingChange.objects.of_model(model).filter(**which).values("object_id"))
+
+
+SUBMITTED = {"submitted": True}
+SCHEDULED = {"publish_at__isnull": False}
 
 
 def has_formset(pending: PendingChange, prefix: str) -> bool:
@@ -61,7 +100,11 @@ class PendingChangeAdminMixin:
         raise NotImplementedError
 
     def pending_change_of(self, obj) -> PendingChange | None:
-        return PendingChange.objects.of(obj).select_related("author").first()
+        return PendingChange.objects.of(obj).select_related("author", "scheduled_by").first()
+
+    def live_version(self, obj) -> str:
+        """The live item's version (its revisions only, not its pending change's)."""
+        return ":".join(str(revision["history_id"]) for revision in super().revisions_of(obj))
 
     def revisions_of(self, obj) -> list[dict]:
         """A save of the pending change is a version too (no lost update between two
@@ -91,15 +134,18 @@ class PendingChangeAdminMixin:
         if request.method == "POST":
             if DISCARD in request.POST:
                 return self.discard(request, obj, pending)
-            if PUBLISH in request.POST and not self.has_publish_permission(request, obj):
+            publishing = PUBLISH in request.POST or SCHEDULE in request.POST
+            if publishing and not self.has_publish_permission(request, obj):
                 self.message_user(
                     request,
-                    "Only a publisher can publish a change: use “Submit for review”, and a "
-                    "publisher will publish it. Your change is kept as it was.",
+                    "Only a publisher can publish or schedule a change: use “Submit for "
+                    "review”, and a publisher will publish it. Your change is kept as it was.",
                     messages.ERROR,
                 )
                 return redirect(request.path)
             request.hold_as_pending = PUBLISH not in request.POST
+            if SCHEDULE in request.POST:
+                request.schedule = schedule_time(request.POST.get(SCHEDULE_AT), timezone.now())
         extra_context = {**(extra_context or {}), **self.pending_context(request, obj, pending)}
         response = super().changeform_view(request, object_id, form_url, extra_context)
         if request.method == "POST" and PUBLISH in request.POST and response.status_code == 302:
@@ -117,6 +163,14 @@ class PendingChangeAdminMixin:
             ),
             "compare_url": compare,
             "can_publish": self.has_publish_permission(request, obj),
+            "scheduled_for": hong_kong_time(pending.publish_at)
+            if pending and pending.publish_at
+            else "",
+            "schedule_value": (
+                timezone.localtime(pending.publish_at).strftime("%Y-%m-%dT%H:%M")
+                if pending and pending.publish_at
+                else ""
+            ),
         }
 
     def get_object(self, request, object_id, from_field=None):
@@ -157,6 +211,8 @@ class PendingChangeAdminMixin:
             data = {name: request.POST.getlist(name) for name in request.POST}
             content = {name: values for name, values in data.items() if name not in NOT_CONTENT}
             content[PendingChange.FIELDS_KEY] = list(form.fields)
+            content[PendingChange.LIVE_VERSION_KEY] = self.live_version(obj)
+            moment, _problem = getattr(request, "schedule", (None, ""))
             PendingChange.objects.update_or_create(
                 content_type=ContentType.objects.get_for_model(obj),
                 object_id=obj.pk,
@@ -164,6 +220,10 @@ class PendingChangeAdminMixin:
                     "data": content,
                     "author": request.user,
                     "submitted": SUBMIT in request.POST,
+                    # Saved again, it is another change: a schedule is for the one scheduled.
+                    "publish_at": moment,
+                    "scheduled_by": request.user if moment else None,
+                    "schedule_error": "",
                 },
             )
             return
@@ -187,17 +247,37 @@ class PendingChangeAdminMixin:
         if not getattr(request, "hold_as_pending", False):
             return super().response_change(request, obj)
         release_edit_lock(request, self.opts, obj.pk)
-        review = " and submitted for review" if SUBMIT in request.POST else ""
-        self.message_user(
-            request,
-            format_html(
-                "Your change to “{}” is saved as a pending change{}: the public site shows the "
-                "live version until a publisher publishes it.",
-                obj,
-                review,
-            ),
-            messages.SUCCESS,
-        )
+        moment, problem = getattr(request, "schedule", (None, ""))
+        earlier = getattr(request, "pending_change", None)
+        if moment:
+            self.message_user(
+                request,
+                f"Your change to “{obj}” is scheduled: it goes live on {hong_kong_time(moment)} "
+                "(Hong Kong time). Until then the public site shows the live version; saving "
+                "the change again cancels the schedule.",
+                messages.SUCCESS,
+            )
+        else:
+            review = " and submitted for review" if SUBMIT in request.POST else ""
+            self.message_user(
+                request,
+                format_html(
+                    "Your change to “{}” is saved as a pending change{}: the public site shows "
+                    "the live version until a publisher publishes it.",
+                    obj,
+                    review,
+                ),
+                messages.SUCCESS,
+            )
+        if problem:
+            self.message_user(request, f"Not scheduled: {problem}.", messages.ERROR)
+        elif not moment and earlier is not None and earlier.publish_at:
+            self.message_user(
+                request,
+                f"Its schedule (for {hong_kong_time(earlier.publish_at)}) is cancelled, since "
+                "the change is another now: a publisher schedules it again.",
+                messages.WARNING,
+            )
         opts = self.opts
         return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", obj.pk)
 
@@ -218,6 +298,76 @@ class PendingChangeAdminMixin:
                 messages.SUCCESS,
             )
         return redirect(request.path)
+
+    # --- Publishing a scheduled change (publishing/scheduling.py) ------------------------
+
+    def pending_formsets(self, request, obj, pending) -> list:
+        """The inlines' formsets bound to the pending change (a restore holds none)."""
+        formsets = []
+        for inline in self.get_inline_instances(request, obj):
+            formset_class = inline.get_formset(request, obj)
+            prefix = formset_class.get_default_prefix()
+            if has_formset(pending, prefix):
+                formsets.append(
+                    formset_class(
+                        pending.form_data(),
+                        MultiValueDict(),
+                        instance=obj,
+                        prefix=prefix,
+                        queryset=inline.get_queryset(request),
+                    )
+                )
+        return formsets
+
+    def publish_scheduled(self, pending) -> str:
+        """Publish a scheduled change as its publisher's own Publish would have, in the
+        caller's transaction: "" when done, else why it was not (and nothing is saved)."""
+        obj = self.model._default_manager.filter(pk=pending.object_id).first()
+        if obj is None:
+            pending.delete()  # the item is gone, and its change with it
+            return ""
+        publisher = pending.scheduled_by
+        if publisher is None or not publisher.is_active:
+            return "the publisher who scheduled it has no account now: schedule it again"
+        if pending.live_version != self.live_version(obj):
+            return (
+                "the live version changed after it was saved: compare it with the live "
+                "version, save it again, then publish or schedule it"
+            )
+        request = HttpRequest()
+        request.method, request.user = "POST", publisher
+        request.POST, request.FILES = pending.form_data(), MultiValueDict()
+        form = pending.bound_form(self.get_form(request, obj, change=True), obj)
+        formsets = self.pending_formsets(request, obj, pending)
+        if not (form.is_valid() and all(formset.is_valid() for formset in formsets)):
+            errors = [form.errors, *formsets_errors(formsets)]
+            found = "; ".join(
+                f"{name}: {' '.join(messages_)}"
+                for errors_ in errors
+                for name, messages_ in errors_.items()
+            )
+            return (
+                f"it does not pass the form's checks now ({found}): open it, correct it, "
+                "then publish or schedule it"
+            )
+        if not self.has_publish_permission(request, obj):
+            return (
+                f"{publisher.get_username()} may no longer publish: a publisher schedules it again"
+            )
+        # Revisions in the publisher's name, inline rows' too (their history reads the request).
+        previous = getattr(HistoricalRecords.context, "request", None)
+        HistoricalRecords.context.request = request
+        try:
+            obj = self.save_form(request, form, change=True)
+            obj._change_reason = SCHEDULED_REASON
+            self.save_model(request, obj, form, change=True)
+            self.save_related(request, form, formsets, change=True)
+            message = self.construct_change_message(request, form, formsets)
+            self.log_change(request, obj, message or SCHEDULED_REASON)
+        finally:
+            HistoricalRecords.context.request = previous
+        pending.delete()
+        return ""
 
     # --- Compare with live ----------------------------------------------------------------
 
@@ -240,12 +390,7 @@ class PendingChangeAdminMixin:
             field = form.fields[name]
             live, new = form[name].initial, form.data.get(name, "")
             found.append(self._difference(str(field.label or name), field, live, new, form, name))
-        for inline in self.get_inline_instances(request, obj):
-            formset_class = inline.get_formset(request, obj)
-            prefix = formset_class.get_default_prefix()
-            if not has_formset(pending, prefix):  # a restored version holds no inlines
-                continue
-            formset = formset_class(pending.form_data(), instance=obj, prefix=prefix)
+        for formset in self.pending_formsets(request, obj, pending):
             for number, inline_form in enumerate(formset.forms, start=1):
                 if not inline_form.has_changed():
                     continue

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from django.contrib import admin
 from django.db.models import Count, Q
 from django.urls import path, reverse
-from django.utils import timezone
 
-from publishing.admin import edited_by
+from publishing.admin import edited_by, in_review, scheduled
 from publishing.models import DatedModel, PublicationState, publishable_models
+from publishing.pending import pending_q
 
 
 @dataclass(frozen=True)
@@ -63,9 +63,9 @@ class HistoryAdminSite(admin.AdminSite):
         return [model for model in publishable_models() if model in self._registry]
 
     def desk_counts(self, request) -> list[dict]:
-        """Drafts, in review, scheduled and undated, per publishable model (a query each)."""
+        """Drafts, in review (changes submitted for review too), scheduled (changes too),
+        pending changes and undated, per publishable model (a query each)."""
         rows = []
-        now = timezone.now()
         for model in self.publishable_models():
             opts = model._meta
             if not request.user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
@@ -75,10 +75,9 @@ class HistoryAdminSite(admin.AdminSite):
             counts = model.objects.aggregate(
                 mine=Count("pk", filter=drafts & edited_by(model, request.user)),
                 drafts=Count("pk", filter=drafts),
-                review=Count("pk", filter=Q(state=PublicationState.REVIEW)),
-                scheduled=Count(
-                    "pk", filter=Q(state=PublicationState.PUBLISHED, published_at__gt=now)
-                ),
+                review=Count("pk", filter=in_review(model)),
+                scheduled=Count("pk", filter=scheduled(model)),
+                pending=Count("pk", filter=pending_q(model)),
                 **({"undated": Count("pk", filter=Q(date_precision="unknown"))} if dated else {}),
             )
             url = reverse(f"{self.name}:{opts.app_label}_{opts.model_name}_changelist")
@@ -92,6 +91,7 @@ class HistoryAdminSite(admin.AdminSite):
                     f"{url}?status=review",
                 ),
                 ("Scheduled", counts["scheduled"], f"{url}?status=scheduled"),
+                ("Pending changes", counts["pending"], f"{url}?status=pending"),
             ]
             if dated:
                 cells.append(("Undated", counts["undated"], f"{url}?date_precision__exact=unknown"))

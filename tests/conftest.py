@@ -52,8 +52,14 @@ def _isolated_caches(settings, tmp_path):
     """Each test gets caches of its own, empty (pagecache/): a page cached by one
     test never answers another. The page cache itself is off unless a test turns it on
     (`settings.PAGE_CACHE_SECONDS`, as tests/test_caching.py does): the other tests look at
-    what views do, query counts included."""
+    what views do, query counts included.
+
+    A test's database starts with no pending change, so the shared cache says that nothing
+    is scheduled, as it does on a running site once a request has asked (its one query is
+    tested in tests/test_scheduled_changes.py): query counts are those of a running site."""
     from django.core.cache import caches
+
+    from publishing import scheduling
 
     settings.CACHES = {
         "default": {
@@ -66,6 +72,7 @@ def _isolated_caches(settings, tmp_path):
         },
     }
     settings.PAGE_CACHE_SECONDS = int(os.environ.get("TEST_PAGE_CACHE_SECONDS", "0"))
+    scheduling.remember(scheduling.NOTHING)
     yield
     caches["default"].clear()
 

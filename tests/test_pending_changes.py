@@ -93,7 +93,7 @@ def test_an_editor_cannot_publish_and_nothing_changes(edith):
     form["_publish"] = "Publish"
     response = edith.post(url, form, follow=True)
     assert response.status_code == 200
-    assert "Only a publisher can publish a change" in response.content.decode()
+    assert "Only a publisher can publish or schedule a change" in response.content.decode()
     assert Milestone.objects.get(pk=milestone.pk).title == "Opening"
     assert not PendingChange.objects.exists()
 
