@@ -278,8 +278,12 @@ class PendingChangeAdminMixin:
                 "the change is another now: a publisher schedules it again.",
                 messages.WARNING,
             )
+        # As Django's own Save: back to the list (the form again, and its edit lock, only to
+        # go on editing, or to give the schedule another time).
         opts = self.opts
-        return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", obj.pk)
+        if "_continue" in request.POST or problem:
+            return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", obj.pk)
+        return redirect(f"admin:{opts.app_label}_{opts.model_name}_changelist")
 
     def discard(self, request, obj, pending):
         if pending is None:

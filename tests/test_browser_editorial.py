@@ -80,6 +80,9 @@ def test_an_editors_change_to_a_live_milestone_waits_for_the_publisher(
     page.click("input[name=_submit_review]")
     page.wait_for_selector(".messagelist")
     assert "saved as a pending change" in page.locator(".messagelist").inner_text()
+    assert page.url.endswith("/admin/milestones/milestone/")  # back to the list, as Save does
+    screenshot("pending-editor-list")
+    page.goto(f"{base}/admin/milestones/milestone/{milestone.pk}/change/")
     assert "Pending change by edith" in page.locator(".pending-banner").inner_text()
     screenshot("pending-editor")
     log_out(page, base)
