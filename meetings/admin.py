@@ -197,6 +197,13 @@ class OrganizationAdmin(AttendeeAdmin):
     search_fields = ["name", "abbreviation"]
     inlines = [OrganisationMeetingsInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Listing an organisation gives it a public page: a publisher's decision.
+        fields = list(super().get_readonly_fields(request, obj))
+        if not self.has_publish_permission(request, obj):
+            fields.append("listed")
+        return fields
+
 
 @admin.register(Attendance)
 class AttendanceAdmin(LostUpdateGuardMixin, ReadableHistoryAdmin):
@@ -211,11 +218,34 @@ class AttendanceAdmin(LostUpdateGuardMixin, ReadableHistoryAdmin):
     autocomplete_fields = ["meeting", "person", "organisation"]
 
     def waits_for_review(self, request, obj) -> bool:
+        return obj is not None and self.is_live_for(request, obj.meeting_id)
+
+    def is_live_for(self, request, meeting_id) -> bool:
+        """Whether an attendance of this meeting is one an editor may not change here."""
         return (
-            obj is not None
-            and not request.user.has_perm("meetings.publish_meeting")
-            and Meeting.objects.published().filter(pk=obj.meeting_id).exists()
+            not request.user.has_perm("meetings.publish_meeting")
+            and Meeting.objects.live().filter(pk=meeting_id).exists()
         )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """An editor cannot add an attendance to a live meeting here, nor move one to it."""
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        model_admin = self
+
+        class AttendanceForm(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                meeting = cleaned.get("meeting")
+                if meeting is not None and model_admin.is_live_for(request, meeting.pk):
+                    self.add_error(
+                        "meeting",
+                        "This meeting is live: add or change its attendances on the meeting's "
+                        "page, where your change waits for review.",
+                    )
+                return cleaned
+
+        AttendanceForm.__name__ = AttendanceForm.__qualname__ = form_class.__name__
+        return AttendanceForm
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and not self.waits_for_review(

@@ -66,10 +66,16 @@ class AttendeeQuerySet(models.QuerySet):
         """Those with a public page (see `public_condition`)."""
         return self.filter(self.public_condition())
 
-    def public_condition(self) -> Q:
-        """They attended a published meeting. (EXISTS, not a join: no duplicate rows to
-        remove with DISTINCT, and the database may stop at the first such meeting.)"""
-        return Q(Exists(self._attendances_at_published_meetings()))
+    def live(self):
+        """Those a published meeting shows, now or from its scheduled moment: their changes
+        wait for review (publishing/pending.py)."""
+        return self.filter(self.public_condition(Meeting.objects.live()))
+
+    def public_condition(self, meetings=None) -> Q:
+        """They attended a published meeting (of `meetings`, by default those public now).
+        (EXISTS, not a join: no duplicate rows to remove with DISTINCT, and the database
+        may stop at the first such meeting.)"""
+        return Q(Exists(self._attendances_at_published_meetings(meetings)))
 
     def with_meeting_totals(self):
         """Each annotated with `meeting_total`, the published meetings attended: a
@@ -88,10 +94,11 @@ class AttendeeQuerySet(models.QuerySet):
         """'person' or 'organisation': the attendance's link to these rows."""
         return self.model._meta.get_field("attendances").field.name
 
-    def _attendances_at_published_meetings(self):
+    def _attendances_at_published_meetings(self, meetings=None):
         """Attendances of the outer row at published meetings (for OuterRef subqueries)."""
+        meetings = Meeting.objects.published() if meetings is None else meetings
         return Attendance.objects.filter(
-            **{self._attendee_field(): OuterRef("pk")}, meeting__in=Meeting.objects.published()
+            **{self._attendee_field(): OuterRef("pk")}, meeting__in=meetings
         )
 
     def mentioned_in(self, text: str):
@@ -108,9 +115,9 @@ class AttendeeQuerySet(models.QuerySet):
 
 
 class OrganizationQuerySet(AttendeeQuerySet):
-    def public_condition(self) -> Q:
+    def public_condition(self, meetings=None) -> Q:
         """...or editors listed them because the timeline speaks of them (LegCo, say)."""
-        return super().public_condition() | Q(listed=True)
+        return super().public_condition(meetings) | Q(listed=True)
 
 
 AttendeeManager = SlugManager.from_queryset(AttendeeQuerySet)
@@ -122,6 +129,10 @@ class MeetingSeriesQuerySet(models.QuerySet):
         """Series with a published meeting (the public pages name them). EXISTS, not a
         join: no duplicate rows to remove."""
         return self.filter(Exists(Meeting.objects.published().filter(series=OuterRef("pk"))))
+
+    def live(self):
+        """Series with a published meeting, now or from its scheduled moment."""
+        return self.filter(Exists(Meeting.objects.live().filter(series=OuterRef("pk"))))
 
 
 class MeetingSeries(models.Model):

@@ -128,10 +128,11 @@ class ReviewedAdmin(PendingChangeAdminMixin, LostUpdateGuardMixin, ReadableHisto
 
 class LiveWhenPublicAdmin(ReviewedAdmin):
     """Rows with no publication of their own (people, organisations, series): live once
-    their model's `public()` queryset holds them, i.e. a published meeting shows them."""
+    their model's `live()` queryset holds them, i.e. a published meeting shows them (now,
+    or from its scheduled moment)."""
 
     def is_live(self, obj) -> bool:
-        return obj.pk is not None and self.model.objects.public().filter(pk=obj.pk).exists()
+        return obj.pk is not None and self.model.objects.live().filter(pk=obj.pk).exists()
 
 
 class PublishableAdmin(ReviewedAdmin):

@@ -122,6 +122,11 @@ class PublishableQuerySet(models.QuerySet):
         """
         return self.filter(state=PublicationState.PUBLISHED, published_at__lte=timezone.now())
 
+    def live(self):
+        """Published, now or for a later moment: what a publisher has released, whose
+        changes therefore wait for review (publishing/pending.py)."""
+        return self.filter(state=PublicationState.PUBLISHED)
+
     def visible_to(self, user):
         """What `user` may open at an item's public URL: staff preview every item."""
         opts = self.model._meta

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.contrib import messages
+from django.contrib.admin.options import IS_POPUP_VAR
 from django.contrib.admin.utils import unquote
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q
@@ -136,19 +137,18 @@ class PendingChangeAdminMixin:
                 return self.discard(request, obj, pending)
             publishing = PUBLISH in request.POST or SCHEDULE in request.POST
             if publishing and not self.has_publish_permission(request, obj):
-                self.message_user(
-                    request,
-                    "Only a publisher can publish or schedule a change: use “Submit for "
-                    "review”, and a publisher will publish it. Your change is kept as it was.",
-                    messages.ERROR,
-                )
-                return redirect(request.path)
-            request.hold_as_pending = PUBLISH not in request.POST
-            if SCHEDULE in request.POST:
-                request.schedule = schedule_time(request.POST.get(SCHEDULE_AT), timezone.now())
+                # Not published, and not lost either: kept as the pending change.
+                request.refused_publication = True
+                request.hold_as_pending = True
+            else:
+                request.hold_as_pending = PUBLISH not in request.POST
+                if SCHEDULE in request.POST:
+                    moment = schedule_time(request.POST.get(SCHEDULE_AT), timezone.now())
+                    request.schedule = moment
         extra_context = {**(extra_context or {}), **self.pending_context(request, obj, pending)}
         response = super().changeform_view(request, object_id, form_url, extra_context)
-        if request.method == "POST" and PUBLISH in request.POST and response.status_code == 302:
+        published = request.method == "POST" and not getattr(request, "hold_as_pending", False)
+        if published and PUBLISH in request.POST and response.status_code == 302:
             PendingChange.objects.of(obj).delete()  # published: the form was saved
         return response
 
@@ -166,6 +166,9 @@ class PendingChangeAdminMixin:
             "scheduled_for": hong_kong_time(pending.publish_at)
             if pending and pending.publish_at
             else "",
+            "live_changed_since": bool(
+                pending and pending.live_version and pending.live_version != self.live_version(obj)
+            ),
             "schedule_value": (
                 timezone.localtime(pending.publish_at).strftime("%Y-%m-%dT%H:%M")
                 if pending and pending.publish_at
@@ -213,17 +216,25 @@ class PendingChangeAdminMixin:
             content[PendingChange.FIELDS_KEY] = list(form.fields)
             content[PendingChange.LIVE_VERSION_KEY] = self.live_version(obj)
             moment, _problem = getattr(request, "schedule", (None, ""))
+            earlier = getattr(request, "pending_change", None)
             PendingChange.objects.update_or_create(
                 content_type=ContentType.objects.get_for_model(obj),
                 object_id=obj.pk,
                 defaults={
                     "data": content,
-                    "author": request.user,
-                    "submitted": SUBMIT in request.POST,
+                    # Once submitted for review, it stays so however often it is saved.
+                    "submitted": SUBMIT in request.POST or bool(earlier and earlier.submitted),
                     # Saved again, it is another change: a schedule is for the one scheduled.
                     "publish_at": moment,
                     "scheduled_by": request.user if moment else None,
                     "schedule_error": "",
+                },
+                create_defaults={
+                    "data": content,
+                    "author": request.user,  # who began it (the history has every save)
+                    "submitted": SUBMIT in request.POST,
+                    "publish_at": moment,
+                    "scheduled_by": request.user if moment else None,
                 },
             )
             return
@@ -269,9 +280,16 @@ class PendingChangeAdminMixin:
                 ),
                 messages.SUCCESS,
             )
+        if getattr(request, "refused_publication", False):
+            self.message_user(
+                request,
+                "Only a publisher can publish or schedule a change, so it is not published: "
+                "use “Submit for review”, and a publisher will publish it.",
+                messages.ERROR,
+            )
         if problem:
             self.message_user(request, f"Not scheduled: {problem}.", messages.ERROR)
-        elif not moment and earlier is not None and earlier.publish_at:
+        if not moment and earlier is not None and earlier.publish_at:
             self.message_user(
                 request,
                 f"Its schedule (for {hong_kong_time(earlier.publish_at)}) is cancelled, since "
@@ -281,9 +299,11 @@ class PendingChangeAdminMixin:
         # As Django's own Save: back to the list (the form again, and its edit lock, only to
         # go on editing, or to give the schedule another time).
         opts = self.opts
+        if IS_POPUP_VAR in request.POST:  # a related item's popup closes, as after any save
+            return super().response_change(request, obj)
         if "_continue" in request.POST or problem:
             return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", obj.pk)
-        return redirect(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        return self.response_post_save_change(request, obj)  # the list, with its filters
 
     def discard(self, request, obj, pending):
         if pending is None:
@@ -344,10 +364,11 @@ class PendingChangeAdminMixin:
         form = pending.bound_form(self.get_form(request, obj, change=True), obj)
         formsets = self.pending_formsets(request, obj, pending)
         if not (form.is_valid() and all(formset.is_valid() for formset in formsets)):
-            errors = [form.errors, *formsets_errors(formsets)]
+            labels = {name: str(field.label or name) for name, field in form.fields.items()}
+            labels["__all__"] = "The form"
             found = "; ".join(
-                f"{name}: {' '.join(messages_)}"
-                for errors_ in errors
+                f"{labels.get(name, name)}: {' '.join(messages_)}"
+                for errors_ in [form.errors, *formsets_errors(formsets)]
                 for name, messages_ in errors_.items()
             )
             return (

@@ -22,8 +22,8 @@ import time
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import caches
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
@@ -33,6 +33,8 @@ from publishing.models import PendingChange
 logger = logging.getLogger(__name__)
 
 NOTHING = "nothing"  # cached: no change is scheduled
+REMEMBER_SECONDS = 5 * 60  # then one query, for the whole site, to ask again
+RUN_LOCK_SECONDS = 60  # one process publishes at a time
 
 
 def _key() -> str:
@@ -60,13 +62,14 @@ def next_moment() -> float | None:
     moment = _store().get(_key())
     if moment is None:
         moment = _first_moment()
-        _store().add(_key(), moment, timeout=None)  # add: never over a newer answer
+        _store().add(_key(), moment, timeout=REMEMBER_SECONDS)  # add: never over a newer one
     return None if moment == NOTHING else moment
 
 
 def remember(moment: float | str) -> None:
-    """Tell every process when the next change is due (a Unix time, or NOTHING)."""
-    _store().set(_key(), moment, timeout=None)
+    """Tell every process when the next change is due (a Unix time, or NOTHING). For a few
+    minutes only: should two processes' answers cross, the database is asked again soon."""
+    _store().set(_key(), moment, timeout=REMEMBER_SECONDS)
 
 
 def _remember_next_moment() -> None:
@@ -88,34 +91,58 @@ def connect() -> None:
 
 
 def publish_due_changes(now=None) -> int:
-    """Publish every scheduled change whose moment has come; how many were published."""
+    """Publish every scheduled change whose moment has come; how many were published.
+
+    One process at a time (a short lock in the shared cache): the others serve their
+    readers meanwhile instead of queueing behind it. Each change is published in a
+    transaction of its own, all of it or nothing; one that fails waits, unscheduled, with
+    the reason on its form, and never stops the others or a reader's page."""
+    if not _store().add(_key() + ":running", 1, RUN_LOCK_SECONDS):
+        return 0
     now = now or timezone.now()
     published = 0
-    for pending_id in PendingChange.objects.due(now).values_list("pk", flat=True):
-        with transaction.atomic():
-            # Taken under a lock, and checked again: another process may have published it.
-            pending = (
-                PendingChange.objects.select_for_update(of=("self",))
-                .select_related("scheduled_by", "content_type")
-                .filter(pk=pending_id, publish_at__lte=now)
-                .first()
-            )
-            if pending is None:
-                continue
-            model_admin = admin.site.get_model_admin(pending.content_type.model_class())
+    try:
+        due = PendingChange.objects.due(now).values_list("pk", "content_type_id", "object_id")
+        for pending_id, content_type_id, object_id in due:
             try:
-                with transaction.atomic():  # all of it, or nothing
-                    problem = model_admin.publish_scheduled(pending)
-            except (DatabaseError, ValidationError, PermissionDenied) as error:
-                problem = f"It could not be saved: {error}"
+                problem = _publish_one(pending_id, content_type_id, object_id, now)
+            except Exception as error:  # noqa: BLE001 - whatever it is, the change waits
+                logger.exception("Publishing the scheduled change %s failed", pending_id)
+                problem = f"it could not be saved ({type(error).__name__}: {error})"
             if problem:
-                pending.publish_at = None
-                pending.schedule_error = problem
-                pending.save(update_fields=["publish_at", "schedule_error"])
-            else:
+                logger.warning("Scheduled change %s not published: %s", pending_id, problem)
+                PendingChange.objects.filter(pk=pending_id).update(
+                    publish_at=None, schedule_error=problem
+                )
+            elif problem is not None:
                 published += 1
-    _remember_next_moment()  # whatever happened: a past moment is never asked about again
+    finally:
+        _remember_next_moment()  # whatever happened: a past moment is not asked about again
+        _store().delete(_key() + ":running")
     return published
+
+
+def _publish_one(pending_id, content_type_id, object_id, now) -> str | None:
+    """Publish one due change: "" when done, the reason when not, None when another process
+    got there first."""
+    model = ContentType.objects.get_for_id(content_type_id).model_class()
+    if model is None or not admin.site.is_registered(model):
+        return "this kind of item is no longer edited at the desk"
+    with transaction.atomic():
+        # The item's row first, then the change's, as an editor's save takes them.
+        list(model._default_manager.select_for_update().filter(pk=object_id).values("pk"))
+        pending = (
+            PendingChange.objects.select_for_update(of=("self",))
+            .select_related("scheduled_by")
+            .filter(pk=pending_id, publish_at__lte=now)
+            .first()
+        )
+        if pending is None:
+            return None
+        problem = admin.site.get_model_admin(model).publish_scheduled(pending)
+        if problem:
+            transaction.set_rollback(True)  # nothing of it is saved
+        return problem
 
 
 class ScheduledChangesMiddleware:
@@ -130,6 +157,6 @@ class ScheduledChangesMiddleware:
         if moment is not None and moment <= time.time():
             try:
                 publish_due_changes()
-            except DatabaseError:  # the reader still gets the page; the next request retries
+            except DatabaseError:  # the reader still gets the page; a later request retries
                 logger.exception("Publishing the scheduled changes failed")
         return self.get_response(request)

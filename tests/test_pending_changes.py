@@ -2,12 +2,14 @@
 change, the public reads the live version until a publisher publishes it. Through the real
 admin forms, as a browser sends them."""
 
+import datetime as dt
 import re
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from meetings.models import Attendance
+from meetings.models import Attendance, Organization, Person
 from milestones.models import Milestone
 from publishing.models import PendingChange
 from tests.factories import (
@@ -85,7 +87,7 @@ def test_the_editor_sees_her_pending_change_again_and_changes_it(edith):
     assert Milestone.objects.get(pk=milestone.pk).title == "Land handed over"
 
 
-def test_an_editor_cannot_publish_and_nothing_changes(edith):
+def test_an_editor_cannot_publish_and_what_she_typed_waits_as_the_pending_change(edith):
     milestone = make_milestone(title="Opening")
     url = change_url(milestone)
     form, _ = opened(edith, url, "milestone_form")
@@ -95,7 +97,7 @@ def test_an_editor_cannot_publish_and_nothing_changes(edith):
     assert response.status_code == 200
     assert "Only a publisher can publish or schedule a change" in response.content.decode()
     assert Milestone.objects.get(pk=milestone.pk).title == "Opening"
-    assert not PendingChange.objects.exists()
+    assert PendingChange.objects.get().data["title"] == ["Grand opening"]  # nothing lost
 
 
 def test_a_publisher_discards_a_pending_change(edith, pat):
@@ -298,3 +300,64 @@ def test_an_attendance_of_a_live_meeting_is_changed_on_the_meetings_page_only(ed
     assert Attendance.objects.get(pk=live.pk).post == "Secretary"
     assert 'name="post"' in edith.get(change_url(draft)).content.decode()
     assert 'name="post"' in pat.get(change_url(live)).content.decode()  # publishers may
+
+
+def test_an_editor_cannot_add_an_attendance_to_a_live_meeting_nor_move_one_there(edith):
+    live = make_meeting(title="Live meeting")
+    draft = make_meeting(published=False, title="Draft meeting")
+    person = make_person(name="Chan Tai-man")
+    form, _ = opened(edith, "/admin/meetings/attendance/add/", "attendance_form")
+    form.update(meeting=str(live.pk), person=str(person.pk), role="attendee", side="hong_kong")
+    response = edith.post("/admin/meetings/attendance/add/", form)
+    assert response.status_code == 200  # the form again, with what she typed
+    assert "This meeting is live: add or change its attendances on the meeting" in (
+        response.content.decode()
+    )
+    assert not Attendance.objects.exists()
+
+    moved = make_attendance(draft, person=person, post="Director")
+    form, _ = opened(edith, change_url(moved), "attendance_form")
+    form["meeting"] = str(live.pk)
+    assert edith.post(change_url(moved), form).status_code == 200
+    assert Attendance.objects.get(pk=moved.pk).meeting == draft
+    form["meeting"] = str(draft.pk)
+    form["post"] = "Director-General"
+    assert edith.post(change_url(moved), form).status_code == 302  # a draft's: in place
+
+
+def test_a_meeting_published_for_later_makes_its_people_live_already(edith):
+    """Scheduled is live: what the publisher released must not change unreviewed before
+    its moment."""
+    later = timezone.now() + dt.timedelta(days=3)
+    meeting = make_meeting(title="Scheduled meeting", published_at=later)
+    person = make_person(name="Lee Siu-ming")
+    attendance = make_attendance(meeting, person=person, post="Secretary")
+    form, html = opened(edith, change_url(person), "person_form")
+    assert "Your changes are kept as a pending change" in html
+    form["name"] = "Lee Siu-ming, JP"
+    assert edith.post(change_url(person), form).status_code == 302
+    assert Person.objects.get(pk=person.pk).name == "Lee Siu-ming"
+    assert 'name="post"' not in edith.get(change_url(attendance)).content.decode()
+
+
+def test_only_a_publisher_lists_an_organisation_on_the_public_site(edith, pat):
+    body = make_organisation(name="Legislative Council")
+    assert 'name="listed"' not in edith.get(change_url(body)).content.decode()
+    assert 'name="listed"' in pat.get(change_url(body)).content.decode()
+    form, _ = opened(edith, change_url(body), "organization_form")
+    form["listed"] = "on"  # sent by hand: the field is not on her form
+    assert edith.post(change_url(body), form).status_code == 302
+    assert Organization.objects.get(pk=body.pk).listed is False
+
+
+def test_a_live_persons_pending_save_from_a_popup_closes_the_popup(edith):
+    person, _ = _shown_on(True, "person")
+    url = f"{change_url(person)}?_popup=1"
+    form, _ = opened(edith, url, "person_form")
+    form["name"] = "Sun Dong, GBS"
+    response = edith.post(url, form)
+    assert response.status_code == 200
+    assert "popup_response" in response.content.decode() or "data-popup-response" in (
+        response.content.decode()
+    )
+    assert PendingChange.objects.get().data["name"] == ["Sun Dong, GBS"]

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 import time_machine
 from django.conf import settings
+from django.contrib import admin
 from django.contrib.admin.models import LogEntry
 from django.core.cache import caches
 from django.db import connection
@@ -114,11 +115,14 @@ def test_a_meetings_scheduled_change_publishes_its_attendances_too(clock, edith,
     assert revision.history_user.username == "pat"  # in the publisher's name, not the reader's
 
 
-def test_an_editor_cannot_schedule_and_nothing_changes(clock, edith):
+def test_an_editor_cannot_schedule_and_her_change_waits_unscheduled(clock, edith):
     milestone = make_milestone(title="Blueprint")
     response = schedule(edith, milestone, "milestone_form", MOMENT, title="Blueprint issued")
     assert "Only a publisher can publish or schedule a change" in response.content.decode()
-    assert not PendingChange.objects.exists()
+    pending = PendingChange.objects.get()
+    assert pending.data["title"] == ["Blueprint issued"] and pending.publish_at is None
+    clock.move_to(MOMENT + dt.timedelta(hours=1))
+    assert "Blueprint issued" not in public_text(milestone.get_absolute_url())
     assert Milestone.objects.get(pk=milestone.pk).title == "Blueprint"
 
 
@@ -188,3 +192,60 @@ def test_the_desk_counts_scheduled_and_submitted_changes(clock, edith, pat):
     assert "Scheduled change" in listed and "Submitted change" not in listed
     listed = pat.get("/admin/milestones/milestone/?status=review").content.decode()
     assert "Submitted change" in listed and "Scheduled change" not in listed
+
+
+def test_a_change_that_fails_the_forms_checks_when_due_waits_with_the_reason(clock, pat):
+    milestone = make_milestone(title="Topping out", slug="topping-out")
+    schedule(pat, milestone, "milestone_form", MOMENT, slug="first-buildings")
+    make_milestone(title="Another", slug="first-buildings")  # the slug is taken meanwhile
+    clock.move_to(MOMENT)
+    assert "Topping out" in public_text(milestone.get_absolute_url())
+    pending = PendingChange.objects.get()
+    assert pending.publish_at is None
+    assert "does not pass the form's checks now (Slug:" in pending.schedule_error
+    assert Milestone.objects.get(pk=milestone.pk).slug == "topping-out"
+
+
+def test_a_change_scheduled_by_a_publisher_whose_account_is_closed_waits(clock, pat):
+    milestone = make_milestone(title="Budget 2025")
+    schedule(pat, milestone, "milestone_form", MOMENT, title="Budget 2025-26")
+    user = PendingChange.objects.get().scheduled_by
+    user.is_active = False
+    user.save()
+    clock.move_to(MOMENT)
+    assert "Budget 2025-26" not in public_text(milestone.get_absolute_url())
+    assert "no account now" in PendingChange.objects.get().schedule_error
+
+
+def test_a_failure_while_publishing_never_fails_the_readers_page(clock, pat, monkeypatch):
+    milestone = make_milestone(title="Opening day")
+    schedule(pat, milestone, "milestone_form", MOMENT, title="Opening day, 2027")
+
+    def broken(self, pending):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(type(admin.site.get_model_admin(Milestone)), "publish_scheduled", broken)
+    clock.move_to(MOMENT)
+    assert "Opening day" in public_text(milestone.get_absolute_url())  # a 200, not a 500
+    pending = PendingChange.objects.get()
+    assert pending.publish_at is None and "RuntimeError: disk full" in pending.schedule_error
+    assert scheduling.next_moment() is None  # not asked about again on every request
+
+
+def test_enter_in_a_field_saves_and_never_publishes(clock, pat):
+    """A form's default button is its first submit button: a plain save, not Publish."""
+    milestone = make_milestone(title="Embargoed")
+    _, html = opened(pat, change_url(milestone), "milestone_form")
+    form_html = html[html.index('id="milestone_form"') :]
+    first_submit = form_html[: form_html.index('type="submit"') + 40]
+    assert 'name="_continue"' in first_submit.rsplit("<input", 1)[-1]
+
+
+def test_the_form_warns_when_the_live_version_changed_after_the_change(clock, edith, pat):
+    milestone = make_milestone(title="Loop handed over")
+    pending_edit(edith, milestone, "milestone_form", title="Loop handed over in 2018")
+    live = Milestone.objects.get(pk=milestone.pk)
+    live.body = "A publisher's direct edit."
+    live.save()
+    _, html = opened(pat, change_url(milestone), "milestone_form")
+    assert "The live version changed after this change was saved" in html
