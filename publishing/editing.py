@@ -27,6 +27,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import get_text_list
 
+from publishing.history import short_hong_kong_time
+
 VERSION_FIELD = "loaded_version"
 EDIT_LOCK_SECONDS = 15 * 60
 
@@ -231,7 +233,7 @@ def _short(form_field, value) -> str:
 def stale_message(form, revisions: list[dict], merge: StaleMerge | None = None) -> str:
     newest = max(revisions, key=lambda revision: revision["history_date"])
     who = newest["history_user__username"] or "an import or another program"
-    when = date_format(timezone.localtime(newest["history_date"]), "j M Y, H:i")
+    when = short_hong_kong_time(newest["history_date"])
     opts = form._meta.model._meta
     head = (
         f"{who} saved this {opts.verbose_name} at {when} (Hong Kong time), after you opened "

@@ -162,6 +162,11 @@ def related_objects(records: Iterable) -> dict[str, dict]:
     return found
 
 
+def short_hong_kong_time(value: dt.datetime) -> str:
+    """ "5 Mar 2024, 09:02": the desk's messages, which say "(Hong Kong time)" after it."""
+    return dateformat.format(timezone.localtime(value), "j M Y, H:i")
+
+
 def _normalised(field: models.Field, value):
     """The value as compared: no change is seen where an editor would see none."""
     if _is_text(field):

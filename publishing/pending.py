@@ -26,12 +26,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from simple_history.models import HistoricalRecords
 
 from publishing.editing import VERSION_FIELD, release_edit_lock
-from publishing.history import word_diff
+from publishing.history import short_hong_kong_time, word_diff
 from publishing.models import PendingChange
 
 PUBLISH, DISCARD, SUBMIT = "_publish", "_discard", "_submit_review"
@@ -64,10 +63,6 @@ def formsets_errors(formsets) -> list[dict]:
             found.append({formset.prefix: formset.non_form_errors()})
         found += [errors for errors in formset.errors if errors]
     return found
-
-
-def hong_kong_time(moment) -> str:
-    return date_format(timezone.localtime(moment), "j M Y, H:i")
 
 
 def pending_q(model, **which) -> Q:
@@ -146,11 +141,7 @@ class PendingChangeAdminMixin:
                     moment = schedule_time(request.POST.get(SCHEDULE_AT), timezone.now())
                     request.schedule = moment
         extra_context = {**(extra_context or {}), **self.pending_context(request, obj, pending)}
-        response = super().changeform_view(request, object_id, form_url, extra_context)
-        published = request.method == "POST" and not getattr(request, "hold_as_pending", False)
-        if published and PUBLISH in request.POST and response.status_code == 302:
-            PendingChange.objects.of(obj).delete()  # published: the form was saved
-        return response
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def pending_context(self, request, obj, pending) -> dict:
         opts = self.opts
@@ -158,12 +149,10 @@ class PendingChangeAdminMixin:
         return {
             "live_item": True,
             "pending": pending,
-            "pending_since": (
-                date_format(timezone.localtime(pending.created_at), "j M Y, H:i") if pending else ""
-            ),
+            "pending_since": (short_hong_kong_time(pending.created_at) if pending else ""),
             "compare_url": compare,
             "can_publish": self.has_publish_permission(request, obj),
-            "scheduled_for": hong_kong_time(pending.publish_at)
+            "scheduled_for": short_hong_kong_time(pending.publish_at)
             if pending and pending.publish_at
             else "",
             "live_changed_since": bool(
@@ -202,10 +191,7 @@ class PendingChangeAdminMixin:
         extra_context = {**(extra_context or {}), "live_item": True, "can_publish": can_publish}
         publish = request.method == "POST" and PUBLISH in request.POST and can_publish
         request.hold_as_pending = request.method == "POST" and not publish
-        response = super().history_form_view(request, object_id, version_id, extra_context)
-        if publish and response.status_code == 302:
-            PendingChange.objects.of(obj).delete()
-        return response
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
     # --- Holding a save as the pending change ---------------------------------------------
 
@@ -239,10 +225,13 @@ class PendingChangeAdminMixin:
             )
             return
         super().save_model(request, obj, form, change)
+        if PUBLISH in request.POST:  # published (or restored and published): the pending
+            PendingChange.objects.of(obj).delete()  # change goes, in the same transaction
 
     def save_related(self, request, form, formsets, change):
-        if not getattr(request, "hold_as_pending", False):
-            super().save_related(request, form, formsets, change)
+        if getattr(request, "hold_as_pending", False):
+            return
+        super().save_related(request, form, formsets, change)
 
     def construct_change_message(self, request, form, formsets, add=False):
         if getattr(request, "hold_as_pending", False):
@@ -263,9 +252,9 @@ class PendingChangeAdminMixin:
         if moment:
             self.message_user(
                 request,
-                f"Your change to “{obj}” is scheduled: it goes live on {hong_kong_time(moment)} "
-                "(Hong Kong time). Until then the public site shows the live version; saving "
-                "the change again cancels the schedule.",
+                f"Your change to “{obj}” is scheduled: it goes live on "
+                f"{short_hong_kong_time(moment)} (Hong Kong time). Until then the public site "
+                "shows the live version; saving the change again cancels the schedule.",
                 messages.SUCCESS,
             )
         else:
@@ -292,8 +281,8 @@ class PendingChangeAdminMixin:
         if not moment and earlier is not None and earlier.publish_at:
             self.message_user(
                 request,
-                f"Its schedule (for {hong_kong_time(earlier.publish_at)}) is cancelled, since "
-                "the change is another now: a publisher schedules it again.",
+                f"Its schedule (for {short_hong_kong_time(earlier.publish_at)}) is cancelled, "
+                "since the change is another now: a publisher schedules it again.",
                 messages.WARNING,
             )
         # As Django's own Save: back to the list (the form again, and its edit lock, only to
