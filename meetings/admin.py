@@ -128,6 +128,12 @@ class MeetingAdmin(PublishableAdmin):
     prepopulated_fields = {"slug": ["title"]}
     inlines = [AttendanceInline, MeetingPhotoInline]
     versioned_related = ("attendances",)  # also edited on this page
+
+    def related_version_label(self, item) -> str:
+        """An attendance on its meeting's History page: who, in which role."""
+        who = item.person or item.organisation or "someone"
+        return f"{who}, {item.get_role_display().lower()}"
+
     readonly_fields = [
         "source_document",
         "source_published_on",

@@ -212,13 +212,17 @@ class PublishableAdmin(ReviewedAdmin):
             return True
         return is_published and stored["published_at"] != obj.published_at
 
+    def publication_effect(self, obj) -> str:
+        """What saving `obj` would do to its publication, said to editors."""
+        name = self.opts.verbose_name
+        if obj.state == PublicationState.PUBLISHED:
+            return f"publish or reschedule the {name}"
+        return f"take the {name} off the public site (unpublish it)"
+
     def publication_refusal(self, obj) -> str:
         """What an editor is told when a save would change what only publishers change."""
         name = self.opts.verbose_name
-        if obj.state == PublicationState.PUBLISHED:
-            effect = f"publish or reschedule the {name}"
-        else:
-            effect = f"take the {name} off the public site (unpublish it)"
+        effect = self.publication_effect(obj)
         return (
             f"Only a publisher can do this: it would {effect}. Ask a publisher to do it, or "
             f"change the {name}'s text on its own page, where your change keeps its "
@@ -227,9 +231,20 @@ class PublishableAdmin(ReviewedAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         """Restoring an earlier version: an editor whose restore would publish, unpublish
-        or reschedule gets the history page back with a message, not a bare 403."""
-        if request.method == "POST" and not self.has_publish_permission(request):
-            version = get_object_or_404(self.model.history, id=object_id, history_id=version_id)
+        or reschedule gets the history page back with a message, not a bare 403. Before
+        anyone restores such a version, its page says what the restore would do."""
+        version = get_object_or_404(self.model.history, id=object_id, history_id=version_id)
+        publisher = self.has_publish_permission(request)
+        if request.method == "GET" and self.changes_publication(version.instance):
+            if publisher:
+                effect = self.publication_effect(version.instance)
+                warning = f"Restoring this version would {effect}."
+            else:
+                warning = (
+                    f"You cannot restore this version. {self.publication_refusal(version.instance)}"
+                )
+            self.message_user(request, warning, messages.WARNING)
+        if request.method == "POST" and not publisher:
             if self.changes_publication(version.instance):
                 self.message_user(
                     request,

@@ -18,7 +18,7 @@ from dataclasses import field as dataclass_field
 from difflib import SequenceMatcher
 
 from django.contrib.admin.exceptions import NotRegistered
-from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.admin.utils import flatten_fieldsets, unquote
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.urls import reverse
@@ -62,6 +62,7 @@ class Version:
     changed_by_url: str  # their admin page, "" when the viewer may not open it
     reason: str  # the change reason, "" when none was given
     changes: list[Change] = dataclass_field(default_factory=list)
+    action: str = ""  # Created, Changed, Deleted
 
 
 def _words(text: str) -> tuple[str, list[tuple[str, str]]]:
@@ -244,15 +245,20 @@ def readable_changes(
     return changes
 
 
-def version_label(record, related: Mapping[str, Mapping]) -> str:
-    """The item as it was in `record` (its str), its foreign keys read from `related`
-    rather than queried one version at a time."""
+def version_item(record, related: Mapping[str, Mapping]):
+    """The item as it was in `record`, its foreign keys read from `related` rather than
+    queried one version at a time."""
     item = record.history_object
     for fk in _foreign_keys(record):
         key = getattr(record, fk.attname)
         if key is not None:
             fk.set_cached_value(item, related.get(fk.name, {}).get(key))
-    return str(item)
+    return item
+
+
+def version_label(record, related: Mapping[str, Mapping], label=str) -> str:
+    """The item as it was in `record`, as `label` names it (its str)."""
+    return label(version_item(record, related))
 
 
 def user_name(user) -> str:
@@ -271,17 +277,19 @@ def readable_version(
     user_url: UserURL = None,
     exclude: Iterable[str] = (),
     order: Sequence[str] = (),
+    label=str,
 ) -> Version:
     """One row of the History page: `record` and what changed since `previous`."""
     user = record.history_user
     return Version(
-        label=version_label(record, related),
+        label=version_label(record, related, label),
         when=hong_kong_time(record.history_date),
         when_iso=record.history_date.isoformat(),
         changed_by=user_name(user),
         changed_by_url=user_url(user) if user and user_url else "",
         reason=(record.history_change_reason or "").strip(),
         changes=readable_changes(record, previous, related=related, exclude=exclude, order=order),
+        action=record.get_history_type_display(),
     )
 
 
@@ -296,6 +304,57 @@ class ReadableHistoryAdmin(SimpleHistoryAdmin):
     # The fingerprint is the original text's SHA-256: its change is the original text's,
     # listed as such.
     history_hidden_fields: tuple[str, ...] = ("source_fingerprint",)
+    # Reverse relations edited on the same change form (a meeting's "attendances"): their
+    # revisions are listed on the item's History page too (and count as the item's version:
+    # publishing/editing.py).
+    versioned_related: tuple[str, ...] = ()
+    related_history_rows = 100  # the newest, per relation
+
+    def history_view(self, request, object_id, extra_context=None):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is not None and self.versioned_related:
+            sections = [self.related_history(request, obj, name) for name in self.versioned_related]
+            extra_context = {**(extra_context or {}), "related_histories": sections}
+        return super().history_view(request, object_id, extra_context)
+
+    def related_version_label(self, item) -> str:
+        """A related row's name on the item's History page (e.g. without the item's)."""
+        return str(item)
+
+    def related_history(self, request, obj, name: str) -> dict:
+        """The revisions of `obj`'s related rows `name`, newest first, each with what
+        changed since that row's version before (a query, and one per foreign key)."""
+        relation = obj._meta.get_field(name)
+        model = relation.related_model
+        records = list(
+            model.history.filter(**{relation.field.attname: obj.pk})
+            .select_related("history_user")
+            .order_by("history_id")
+        )
+        related = related_objects(records)
+        user_url = self.history_user_url(request)
+        pk_name = model._meta.pk.attname
+        before: dict = {}
+        versions = []
+        for record in records:
+            key = getattr(record, pk_name)
+            versions.append(
+                readable_version(
+                    record,
+                    before.get(key),
+                    related=related,
+                    user_url=user_url,
+                    label=self.related_version_label,
+                )
+            )
+            before[key] = record
+        versions.reverse()
+        shown = self.related_history_rows
+        return {
+            "title": capfirst(model._meta.verbose_name_plural),
+            "versions": versions[:shown],
+            "more": max(0, len(versions) - shown),
+        }
 
     def get_history_queryset(self, request, history_manager, pk_name, object_id):
         # The users joined; the objects foreign keys point to are fetched once for the

@@ -366,3 +366,42 @@ def test_readable_changes_shows_seconds_only_when_they_are_the_change():
         "5 March 2024, 09:02:03 HKT",
         "5 March 2024, 09:02:40 HKT",
     )
+
+
+def test_a_meetings_history_page_lists_its_attendances_changes_too(editor_client):
+    """The attendances are edited on the meeting's page, so their changes are read there:
+    who, in which role, what changed, by whom."""
+    meeting = make_meeting(title="Eleventh meeting")
+    attendance = make_attendance(meeting, person=make_person(name="Sun Dong"), post="Secretary")
+    attendance.post = "Secretary for Innovation, Technology and Industry"
+    attendance._history_user = editor_client.user
+    attendance.save()
+    gone = make_attendance(meeting, organisation=make_organisation(name="ITIB"))
+    gone.delete()
+
+    response = editor_client.get(history_url(meeting))
+    html = response.content.decode()
+    assert response.status_code == 200
+    section = text(html[html.index("Attendances on this page") :])
+    assert "Sun Dong, attendee" in section
+    assert "Eleventh meeting" not in section.split("Sun Dong, attendee")[1][:40]
+    assert "Post: Secretary for Innovation, Technology and Industry" in section
+    assert "<ins>for Innovation, Technology and Industry</ins>" in html  # word by word
+    assert "edith" in section
+    assert "ITIB (Hong Kong), attendee" in section and "Deleted" in section
+
+
+def test_a_meetings_history_page_takes_the_same_queries_for_2_attendances_as_for_20(
+    admin_client,
+):
+    counts = []
+    for attendances in (2, 20):
+        meeting = make_meeting()
+        for _ in range(attendances):
+            make_attendance(meeting, person=make_person(), post="Director")
+        admin_client.get(history_url(meeting))  # warm the caches (content types)
+        with CaptureQueriesContext(connection) as queries:
+            html = admin_client.get(history_url(meeting)).content.decode()
+        assert html.count("attendee</td>") == attendances
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts

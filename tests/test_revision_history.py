@@ -150,6 +150,7 @@ def test_an_editor_cannot_unpublish_by_restoring_a_draft_version(editor_client):
     history_url = f"/admin/milestones/milestone/{milestone.pk}/history/{draft.history_id}/"
     page = editor_client.get(history_url).content.decode()
     assert 'name="state"' not in page  # read-only: the stored milestone is published
+    assert "You cannot restore this version. Only a publisher can do this" in page  # before
     response = editor_client.post(history_url, milestone_form(draft.instance), follow=True)
     # Not a bare 403: the history page again, saying why and what to do instead.
     assert response.status_code == 200
@@ -169,6 +170,8 @@ def test_a_publisher_may_restore_a_draft_version(client):
     milestone.publish()
     milestone.save()
     history_url = f"/admin/milestones/milestone/{milestone.pk}/history/{draft.history_id}/"
+    page = client.get(history_url).content.decode()
+    assert "Restoring this version would take the milestone off the public site" in page
     client.post(history_url, {**milestone_form(draft.instance), "_publish": "Restore and publish"})
     milestone.refresh_from_db()
     assert milestone.is_public is False
