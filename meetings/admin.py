@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.db import models
@@ -13,6 +14,7 @@ from meetings.models import (
     Organization,
     Person,
 )
+from meetings.widgets import LoadedAutocompleteSelect
 from pictures.admin import thumbnail_html
 from publishing.admin import (
     EditedByListFilter,
@@ -26,11 +28,34 @@ from publishing.editing import LostUpdateGuardMixin
 from publishing.history import ReadableHistoryAdmin
 
 
+class AttendanceInlineForm(forms.ModelForm):
+    """Each row's person and organisation, already fetched with the rows, are rendered as
+    they are (LoadedAutocompleteSelect), not fetched again one by one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in AttendanceInline.autocomplete_fields:
+            widget = getattr(self.fields[name].widget, "widget", self.fields[name].widget)
+            if isinstance(widget, LoadedAutocompleteSelect) and self.instance.pk:
+                widget.loaded = getattr(self.instance, name)
+
+
 class AttendanceInline(admin.TabularInline):
     model = Attendance
+    form = AttendanceInlineForm
     extra = 1
     autocomplete_fields = ["person", "organisation"]
     fields = ["role", "person", "organisation", "post", "side", "position"]
+
+    def get_queryset(self, request):
+        # The rows' names ("Sun Dong, co-chair at ...") and their choices, in one query.
+        return super().get_queryset(request).select_related("meeting", "person", "organisation")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name in self.autocomplete_fields:
+            db = kwargs.get("using")
+            kwargs["widget"] = LoadedAutocompleteSelect(db_field, self.admin_site, using=db)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class MeetingPhotoInline(admin.TabularInline):

@@ -3,12 +3,16 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from meetings.models import Attendance, Meeting, Role, Side
 from publishing.dating import FuzzyDate
 from publishing.models import PublicationState
 from tests.factories import (
+    change_url,
     make_attendance,
+    make_attended_meeting,
     make_meeting,
     make_organisation,
     make_person,
@@ -253,3 +257,21 @@ def test_autocomplete_lists_matches_in_name_order(admin_client, field_name, make
     assert response.status_code == 200
     texts = [result["text"] for result in response.json()["results"]]
     assert [text.removeprefix("Ms ").split(" (")[0] for text in texts] == sorted(names)
+
+
+def test_the_meeting_form_takes_the_same_queries_for_2_attendances_as_for_20(edith):
+    """Each row's person and organisation come with the rows; the autocomplete widgets
+    render them without asking again."""
+    counts = []
+    for people in (1, 10):
+        meeting, attendances = make_attended_meeting(people=people, organisations=people)
+        edith.get(change_url(meeting))  # the content types and permissions, cached
+        with CaptureQueriesContext(connection) as queries:
+            response = edith.get(change_url(meeting))
+        html = response.content.decode()
+        assert response.status_code == 200
+        for attendance in attendances:
+            who = attendance.person or attendance.organisation
+            assert f'<option value="{who.pk}" selected>{who}</option>' in html
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 16, counts
