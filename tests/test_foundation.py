@@ -21,6 +21,15 @@ def test_home_page_renders_with_navigation(db, client, django_assert_max_num_que
     assert 'href="#main"' in html  # skip link
 
 
+@pytest.mark.parametrize("url", ["/", "/admin/login/"])
+def test_the_site_and_the_desk_show_the_sites_icon(db, client, url):
+    html = client.get(url).content.decode()
+    link = '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">'
+    assert link in html
+    icon = Path(__file__).resolve().parent.parent / "hsitp_site/static/img/favicon.svg"
+    assert icon.read_text().startswith("<svg")
+
+
 def test_admin_login_page_is_served(client):
     """The editors' desk asks for a login."""
     response = client.get("/admin/login/")
