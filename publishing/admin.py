@@ -255,6 +255,16 @@ class PublishableAdmin(ReviewedAdmin):
                 return redirect(f"admin:{opts.app_label}_{opts.model_name}_history", object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
+    def delete_view(self, request, object_id, extra_context=None):
+        """Deleting is a publisher's job: an editor who finds the address is told so."""
+        if not self.has_delete_permission(request):
+            name = self.opts.verbose_name
+            raise PermissionDenied(
+                f"Only a publisher can delete a {name}. Ask a publisher to; to take it off "
+                "the public site, a publisher unpublishes it (nothing is lost that way)."
+            )
+        return super().delete_view(request, object_id, extra_context)
+
     def save_model(self, request, obj, form, change):
         # Belt and braces behind the form's read-only fields and choices and the restore
         # above, for every way in: only publishers publish, schedule and unpublish. The

@@ -361,3 +361,11 @@ def test_a_live_persons_pending_save_from_a_popup_closes_the_popup(edith):
         response.content.decode()
     )
     assert PendingChange.objects.get().data["name"] == ["Sun Dong, GBS"]
+
+
+def test_an_editor_who_opens_a_delete_page_is_told_who_deletes(edith):
+    milestone = make_milestone(title="Kept")
+    response = edith.get(f"/admin/milestones/milestone/{milestone.pk}/delete/")
+    assert response.status_code == 403
+    assert "Only a publisher can delete a milestone" in response.content.decode()
+    assert Milestone.objects.filter(pk=milestone.pk).exists()
