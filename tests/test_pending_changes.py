@@ -20,6 +20,7 @@ from tests.factories import (
     make_organisation,
     make_person,
     make_series,
+    make_user,
 )
 from tests.html_forms import form_data
 
@@ -369,3 +370,32 @@ def test_an_editor_who_opens_a_delete_page_is_told_who_deletes(edith):
     assert response.status_code == 403
     assert "Only a publisher can delete a milestone" in response.content.decode()
     assert Milestone.objects.filter(pk=milestone.pk).exists()
+
+
+def _live_item(kind):
+    if kind == "milestone":
+        return make_milestone(title="Live title"), "title", "milestone_form"
+    if kind == "meeting":
+        return make_meeting(title="Live title"), "title", "meeting_form"
+    item, _ = _shown_on(True, kind)
+    return item, "name", FORM_IDS[kind]
+
+
+@pytest.mark.parametrize("kind", ["milestone", "meeting", "person", "organisation", "series"])
+@pytest.mark.parametrize(
+    ("role", "publishes"), [("editor", False), ("publisher", True), ("superuser", True)]
+)
+def test_the_role_matrix_for_publishing_a_change_to_live_history(kind, role, publishes):
+    """Through the change form, `_publish`: publishers and superusers put the change live;
+    an editor's waits as the pending change, nothing lost."""
+    client = Client()
+    client.force_login(make_user(role))
+    item, field, form_id = _live_item(kind)
+    before = getattr(item, field)
+    form, _ = opened(client, change_url(item), form_id)
+    form[field] = f"{before} (changed)"
+    form["_publish"] = "Publish"
+    assert client.post(change_url(item), form).status_code == 302
+    item.refresh_from_db()
+    assert getattr(item, field) == (f"{before} (changed)" if publishes else before)
+    assert PendingChange.objects.exists() is not publishes
