@@ -122,11 +122,14 @@ def import_seeds(
     dry_run: bool = False,
     publish: bool = False,
     published_on: dt.date | None = None,
+    kind: str | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> ImportReport:
     """Import every document found at `paths`, all or nothing (see `import_documents`)."""
     documents = load_documents(paths, published_on)
-    return import_documents(documents, dry_run=dry_run, publish=publish, progress=progress)
+    return import_documents(
+        documents, dry_run=dry_run, publish=publish, kind=kind, progress=progress
+    )
 
 
 def import_documents(
@@ -134,10 +137,13 @@ def import_documents(
     *,
     dry_run: bool = False,
     publish: bool = False,
+    kind: str | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> ImportReport:
-    """Import documents, all or nothing. A dry run does the work and rolls it back."""
-    plan = [(document, *kind_of(document)) for document in documents]
+    """Import documents, all or nothing. A dry run does the work and rolls it back. `kind`
+    (a registered kind: "timeline", "release") reads every document as that kind; without
+    it each document's kind is recognised from its text (importing/registry.py)."""
+    plan = [(document, *kind_of(document, kind)) for document in documents]
     report = ImportReport(dry_run=dry_run, documents=len(documents), progress=progress)
     with transaction.atomic():
         _serialise_imports()

@@ -8,15 +8,16 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from importing.registry import Importer, register
         from meetings.models import Organization, Person
-        from meetings.parsing import looks_like_meeting_release
+        from meetings.parsing import looks_like_meeting_release, release_signs
         from meetings.services import import_meeting_release
         from publishing.mentions import register_mentionable
 
         register(
             Importer(
-                kind="meeting press release",
+                kind="release",
                 description="a meeting press release",
                 recognises=looks_like_meeting_release,
+                signs=release_signs,
                 run=import_meeting_release,
                 permission="meetings.add_meeting",
                 order=100,

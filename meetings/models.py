@@ -140,6 +140,14 @@ class MeetingSeries(models.Model):
 
     name = models.CharField(max_length=300, unique=True)
     slug = models.SlugField(max_length=100, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sub_bodies",
+        help_text="The body it works under (a working group under the Joint Task Force).",
+    )
 
     objects = SlugManager.from_queryset(MeetingSeriesQuerySet)()
     history = HistoricalRecords()
@@ -187,6 +195,12 @@ class Meeting(PublishableItem):
     )
     title = models.CharField(max_length=300)
     slug = models.SlugField(max_length=120, unique=True)
+    announced = models.BooleanField(
+        "announced, not yet held",
+        default=False,
+        help_text="Read from a release announcing it; the release reporting it as held clears "
+        "this.",
+    )
     place = models.CharField(
         max_length=200, blank=True, help_text="Where it was held, e.g. Shenzhen, Hong Kong."
     )

@@ -74,6 +74,10 @@ class ParsedMeeting:
     full_text: str
     attendances: tuple[ParsedAttendance, ...]
     review_notes: tuple[str, ...] = ()
+    headline: str = ""  # as the release has it, its photo suffix removed; "" when it has none
+    parent_series: str = ""  # the body a sub-body works under ("... under the Task Force")
+    announced: bool = False  # the release announces the meeting, to be held
+    on_publication_day: bool = False  # dated "today" alone: the day the release was issued
 
     @property
     def needs_review(self) -> bool:
@@ -134,14 +138,19 @@ def _split_document(text: str) -> _Document:
     )
     if start is None:
         raise ParseError("the text is empty" if not text.strip() else "no headline found", 1)
-    if _is_indented(lines[start]):
-        raise ParseError("no headline: the first line is an indented body paragraph", start + 1)
+    # A release pasted from a web page may come without its headline: its first line is
+    # then the lead (indented, or a whole sentence), and the title is made from the body.
+    first_line = lines[start].strip()
+    has_headline = not (
+        _is_indented(lines[start]) or len(first_line) > 250 or first_line.endswith((".", '."'))
+    )
+    body_start = start + 1 if has_headline else start
     end = len(lines)
     while end > start + 1 and (not lines[end - 1].strip() or _TRAILER_RE.match(lines[end - 1])):
         end -= 1
     paragraphs: list[tuple[int, str]] = []
     first, current = 0, []
-    for number, line in enumerate(lines[start + 1 : end], start=start + 2):
+    for number, line in enumerate(lines[body_start:end], start=body_start + 1):
         blank = not line.strip() or _ASTERISKS_RE.match(line)
         if current and (blank or _is_indented(line)):
             paragraphs.append((first, normalise_space(" ".join(current))))
@@ -153,7 +162,8 @@ def _split_document(text: str) -> _Document:
         paragraphs.append((first, normalise_space(" ".join(current))))
     if not paragraphs:
         raise ParseError("the headline is not followed by any body text", start + 1)
-    return _Document(normalise_space(lines[start]), tuple(paragraphs))
+    headline = normalise_space(lines[start]) if has_headline else ""
+    return _Document(headline, tuple(paragraphs))
 
 
 def _sentences(paragraph: str) -> list[str]:
@@ -171,10 +181,41 @@ def looks_like_meeting_release(text: str) -> bool:
         doc = _split_document(text)
     except ParseError:
         return False
-    if len(doc.headline) > 250 or doc.headline.endswith(".") or _TIMELINE_RE.search(text):
+    if _TIMELINE_RE.search(text) and not release_signs(text):
         return False
     words = doc.headline + " " + _sentences(doc.paragraphs[0][1])[0]
     return bool(_MEETING_WORD_RE.search(words) and _MEETING_VERB_RE.search(words))
+
+
+_WHEN_WORDS_RE = re.compile(
+    r"\b(?:today|yesterday|tonight|this (?:morning|afternoon|evening))\b", re.I
+)
+_ENDS_RE = re.compile(r"^\s*(?:Ends\s*/|Issued at HKT)", re.I | re.M)
+_ANNOUNCES_RE = re.compile(
+    r"\bwill\s+(?:attend|co-chair|chair|hold|lead|be\s+(?:co-)?chaired\s+by)\b[^.]*?"
+    r"\b(?:meeting|conference|forum)\b",
+    re.I,
+)
+
+
+def release_signs(text: str) -> list[str]:
+    """What shows a text to be a press release, which a timeline never has: its lead tells
+    when ("today", "today (August 30)"), it announces a meeting ("will attend the first
+    meeting of ..."), or it ends as releases do ("Ends/Friday, August 30, 2024")."""
+    if not isinstance(text, str):
+        return []
+    text = _normalise_characters(text)
+    blocks = [block for block in re.split(r"\n\s*\n", text.strip()) if block.strip()]
+    lead = " ".join(blocks[:2])  # the headline and the lead, or the lead and the next
+    signs = []
+    when = _WHEN_WORDS_RE.search(lead)
+    if when:
+        signs.append(f"its lead says when, as a release does (“{when.group().lower()}”)")
+    if _ANNOUNCES_RE.search(lead):
+        signs.append("it announces a meeting (“will attend … meeting”)")
+    if _ENDS_RE.search(text):
+        signs.append("it ends as a release does (“Ends/…” or “Issued at HKT”)")
+    return signs
 
 
 # --- Ordinals, dates, places ---------------------------------------------------------------------
@@ -239,13 +280,19 @@ def _read_place(tail: str) -> str:
 
 _SERIES_END = (
     r"(?=\s+(?:in\s+(?!the\b)[A-Z]|at\s+[A-Z]|at\s+the\s+[A-Z]|today\b|yesterday\b|tonight\b|"
-    r"this\s+(?:morning|afternoon|evening)\b|on\s+[A-Z0-9]|via\b|by\s+video|through\s+video|"
+    r"this\s+(?:morning|afternoon|evening)\b|on\s+(?:[0-9]|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|"
+    r"Sun)day\b|(?:January|February|March|April|May|June|July|August|September|October|"
+    r"November|December)\b)|via\b|by\s+video|through\s+video|"
     r"held\b|was\b|were\b|which\b|where\b|that\b|to\s+[a-z])|\s*[,;(]|\.(?:\s|$)|$)"
 )
 _MEETING_PATTERNS = (
     re.compile(
         rf"\b(?:[Tt]he|its)\s+(?:(?P<ord>{_ORDINAL})\s+)?(?:plenary\s+)?meeting\s+of\s+(?:the\s+)?"
         rf"(?P<series>[A-Z].*?){_SERIES_END}"
+    ),
+    re.compile(  # "the first meeting of a joint task force on ..." (named in lower case)
+        rf"\b(?:[Tt]he|its)\s+(?:(?P<ord>{_ORDINAL})\s+)?meeting\s+of\s+an?\s+"
+        rf"(?P<series>[a-z][\w'/&-]*(?:\s+[\w'/&-]+)*?){_SERIES_END}"
     ),
     re.compile(
         rf"(?:^|,\s+)(?:[Tt]he\s+)?(?P<series>[A-Z][^,;.]*?)\s+(?:held|holds|convened)\s+its\s+"
@@ -259,15 +306,66 @@ _MEETING_PATTERNS = (
 )
 
 
+_SMALL_WORDS = {"a", "an", "and", "for", "in", "of", "on", "the", "to", "under", "with"}
+_UNDER_RE = re.compile(r"\s+under\s+the\s+(?=[A-Z])")
+
+
+def _capitalised(name: str) -> str:
+    """A body named in lower case ("a joint task force on wetland conservation") as its name
+    is written: "Joint Task Force on Wetland Conservation"."""
+    words = name.split()
+    return " ".join(
+        word if (i and word in _SMALL_WORDS) or word[:1].isupper() else word[:1].upper() + word[1:]
+        for i, word in enumerate(words)
+    )
+
+
 def _find_meeting(sentence: str) -> tuple[str, int | None, str] | None:
     """(series, number, rest of the sentence) if the lead sentence names a meeting."""
     for pattern in _MEETING_PATTERNS:
         match = pattern.search(sentence)
         if match:
-            series = normalise_space(match["series"]).rstrip(" .,")
+            series = _capitalised(normalise_space(match["series"]).rstrip(" .,"))
             number = _ordinal_value(match["ord"]) if match["ord"] else None
             return series, number, sentence[match.end() :]
     return None
+
+
+def _split_parent(series: str) -> tuple[str, str]:
+    """("Working Group on X", "Task Force on Y") from "Working Group on X under the Task
+    Force on Y"; (series, "") for a body under none."""
+    parts = _UNDER_RE.split(series, maxsplit=1)
+    return (parts[0], parts[1]) if len(parts) == 2 else (series, "")
+
+
+def series_key(name: str) -> str:
+    """What two spellings of one body share: "Hong Kong/Shenzhen Innovation & Technology
+    Park" and "Hong Kong-Shenzhen Innovation and Technology Park" are one park."""
+    name = name.lower().replace("&", " and ")
+    name = re.sub(r"[/\-–]", " ", name)
+    name = re.sub(r"\s+in\s+the\s+loop$", "", name)  # the park "in the Loop" is the park
+    return " ".join(word for word in re.findall(r"[\w']+", name) if word != "the")
+
+
+def _ordinal_suffix(number: int) -> str:
+    if 10 <= number % 100 <= 20:
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+
+
+_TODAY_ALONE_RE = re.compile(r"\btoday\b(?!\s*\()", re.I)
+_NAMED_MEETING_RE = re.compile(r"\b(?:Meeting|Conference|Plenary|Forum)(?:\s+\d{4})?$")
+
+
+def editor_title(series: str, number: int | None, headline: str = "") -> str:
+    """The title an editor writes: "11th meeting of the Joint Task Force on ...". A body
+    whose name says meeting ("... Co-operation Meeting") keeps its headline, if it has one."""
+    if not series:
+        return headline
+    nth = f"{number}{_ordinal_suffix(number)}" if number is not None else ""
+    if _NAMED_MEETING_RE.search(series):
+        return headline or " ".join(filter(None, [nth, series]))
+    return f"{nth} meeting of the {series}" if nth else f"Meeting of the {series}"
 
 
 # --- People, posts and sides ---------------------------------------------------------------------
@@ -291,11 +389,13 @@ _POST_SIDES = (  # checked in this order: "Director of ... Office of the State C
         re.compile(
             r"^(?:Acting\s+)?(?:Chief Executive|Chief Secretary for Administration|Financial "
             r"Secretary|(?:(?:Permanent|Under|Deputy)\s+)?Secretary for|Commissioner for|"
+            r"(?:(?:Deputy|Assistant)\s+)?Director(?:-General)? of|"  # "Director of Marine"
             r"Government Chief)\b|\b(?:Hong Kong|HKSAR)\b"
         ),
         SIDE_HONG_KONG,
     ),
 )
+_POST_PLACE_RE = re.compile(r"\b(?:Shenzhen|Guangdong|Hong Kong)\s+$")
 _SIDE_MENTION_RE = re.compile(r"\b(Hong Kong|HKSAR|Shenzhen|Guangdong|Mainland|Central)\b")
 _SIDE_WORDS = {"HKSAR": SIDE_HONG_KONG, "Central": SIDE_MAINLAND}
 
@@ -305,7 +405,11 @@ def _read_post(segment: str) -> str:
     cuts = list(_POST_CUT_RE.finditer(segment))
     segment = segment[cuts[-1].end() :] if cuts else segment
     title = _TITLE_RE.search(segment)
-    post = segment[title.start() :].strip(" ,;") if title else ""
+    if not title:
+        return ""
+    start = title.start()
+    place = _POST_PLACE_RE.search(segment[:start])  # "Shenzhen Vice Mayor"
+    post = segment[place.start() if place else start :].strip(" ,;")
     return post if len(post) <= 160 else ""
 
 
@@ -322,6 +426,12 @@ def _read_persons(text: str) -> list[tuple[ParsedPerson, str]]:
 def _side_of_post(post: str) -> str:
     """Side told by a post (HKSAR releases: "Secretary for ..." is Hong Kong), else unknown."""
     return next((side for pattern, side in _POST_SIDES if pattern.search(post)), SIDE_UNKNOWN)
+
+
+def _side_of_named_body(name: str) -> str:
+    """The side a body's name states (Shenzhen, Guangdong, Hong Kong), else unknown."""
+    side = _SIDE_MENTION_RE.search(name)
+    return _SIDE_WORDS.get(side[1], side[1]) if side else SIDE_UNKNOWN
 
 
 def _side_of_group(words: str) -> str:
@@ -463,7 +573,35 @@ def _read_attendee_sentence(
     for item in orgs:
         organisation = _resolve(item, abbrs, notes)
         if organisation:
-            result.append(ParsedAttendance(ROLE_REPRESENTATIVE, side, organisation=organisation))
+            # A side its own name states ("... of Shenzhen Municipality") when the list's
+            # does not.
+            body_side = side or _side_of_named_body(organisation.name)
+            result.append(
+                ParsedAttendance(ROLE_REPRESENTATIVE, body_side, organisation=organisation)
+            )
+    return result
+
+
+_PARTICIPATION_RE = re.compile(
+    r"\b(?:also\s+attended|attended|briefed|joined|(?:was|were)\s+present|includes?)\b"
+)
+
+
+def _read_participants(sentence: str, notes: list[str]) -> list[ParsedAttendance]:
+    """Officials named at the meeting outside a list: "X, Y and officials from other
+    bureaus also attended", "The Hong Kong delegation includes X and Y", "The Commissioner
+    ..., Ms Z, briefed the meeting"."""
+    verb = _PARTICIPATION_RE.search(sentence)
+    if not verb:
+        return []
+    before = sentence[: verb.start()]
+    side_hint = _side_of_group(before) if re.search(r"\bdelegation\b", before) else ""
+    result = []
+    for person, post in _read_persons(sentence):
+        side = side_hint or _side_of_post(post)
+        if not side:
+            notes.append(f"Could not tell the side of {person.honorific} {person.name}.")
+        result.append(ParsedAttendance(ROLE_ATTENDEE, side, post, person=person))
     return result
 
 
@@ -503,16 +641,23 @@ def _parse(text: str) -> ParsedMeeting:
     if meeting is None:
         raise ParseError("the lead sentence does not name a meeting", lead_line)
     series, number, tail = meeting
+    series, parent = _split_parent(series)
     notes: list[str] = []
-    title = _TITLE_SUFFIX_RE.sub("", doc.headline)
-    if not title:
-        notes.append("The headline is empty once its photo/video suffix is removed.")
+    headline = _TITLE_SUFFIX_RE.sub("", doc.headline)
+    if not doc.headline:
+        notes.append("The release has no headline: its title was made from the body.")
+    title = editor_title(series, number, headline)
     if number is None:
         notes.append("The lead paragraph states no meeting number.")
     full_text = "\n\n".join(p for _, p in doc.paragraphs)
     abbrs = _collect_abbreviations(full_text)
     date = _read_date(lead)
-    if date is None:
+    announced = bool(_ANNOUNCES_RE.search(lead))
+    # "today" alone, not "today (February 30)": an impossible date is never replaced.
+    on_publication_day = date is None and bool(_TODAY_ALONE_RE.search(sentences[0]))
+    if announced:
+        notes.append("The release announces the meeting: it is recorded as announced, not held.")
+    if date is None and not on_publication_day:
         notes.append("No valid meeting date (month and day) was found in the lead paragraph.")
     place = _read_place(tail)
     mode = MODE_VIDEO if _VIDEO_RE.search(lead) else MODE_IN_PERSON if place else MODE_UNKNOWN
@@ -531,6 +676,10 @@ def _parse(text: str) -> ParsedMeeting:
         full_text=full_text,
         attendances=_unique(attendances),
         review_notes=tuple(dict.fromkeys(notes)),
+        headline=headline,
+        parent_series=parent,
+        announced=announced,
+        on_publication_day=on_publication_day,
     )
 
 
@@ -558,6 +707,8 @@ def _others(doc: _Document, abbrs: dict[str, str], notes: list[str]) -> list[Par
     for _, paragraph in doc.paragraphs[1:]:
         for sentence in _sentences(paragraph):
             attendees = _read_attendee_sentence(sentence, abbrs, notes)
+            if attendees is None and re.search(r"\bmeeting\b|\bdelegation\b", sentence):
+                attendees = _read_participants(sentence, notes) or None
             found_list = found_list or attendees is not None
             listed += attendees or []
             briefer_items += _read_briefers(sentence, abbrs, notes)
@@ -578,9 +729,26 @@ def _others(doc: _Document, abbrs: dict[str, str], notes: list[str]) -> list[Par
 
 def _unique(attendances: list[ParsedAttendance]) -> tuple[ParsedAttendance, ...]:
     """Keep the first attendance for each (role, person, organisation, side): a body of the
-    same name on each side (a Security Bureau in Hong Kong and in Shenzhen) is two bodies."""
+    same name on each side (a Security Bureau in Hong Kong and in Shenzhen) is two bodies.
+    A person is there once, in the first role read: "Mr Yang" later in the release, or
+    "Professor Sun", is the Nicholas Yang or the Sun Dong named before."""
     seen: dict[tuple, ParsedAttendance] = {}
+    names: list[str] = []
     for attendance in attendances:
+        if attendance.person is not None:
+            if _named_before(attendance.person.name, names):
+                continue
+            names.append(attendance.person.name)
         key = (attendance.role, attendance.person, attendance.organisation, attendance.side)
         seen.setdefault(key, attendance)
     return tuple(seen.values())
+
+
+def _named_before(name: str, names: list[str]) -> bool:
+    """`name` is one of `names`, or the family name of one ("Fung" of "Nicholas Fung",
+    "Sun" of "Sun Dong"): the same person, named again."""
+    for known in names:
+        words = known.split()
+        if name == known or (" " not in name and name in (words[0], words[-1])):
+            return True
+    return False

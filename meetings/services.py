@@ -11,7 +11,7 @@ from simple_history.utils import bulk_create_with_history
 
 from importing.documents import IMPORT_REASON, ImportReport, SeedDocument, SeedError
 from meetings.models import Attendance, Meeting, MeetingSeries, Organization, Person
-from meetings.parsing import ParsedMeeting, ParsedOrganisation, ParsedPerson, ParseError
+from meetings.parsing import ParsedMeeting, ParsedOrganisation, ParsedPerson, ParseError, series_key
 from meetings.parsing import parse_meeting_release as parse
 from publishing.dating import FuzzyDate
 from publishing.models import PublicationState
@@ -19,7 +19,13 @@ from publishing.text import fingerprint, unique_slug
 
 
 def meeting_date(parsed: ParsedMeeting, published_on: dt.date | None) -> tuple[FuzzyDate, list]:
-    """The day from the release, its year from the publication date; never a guessed year."""
+    """The day from the release, its year from the publication date; never a guessed year.
+    "Today" alone is the publication date itself."""
+    if parsed.on_publication_day:
+        if published_on is None:
+            note = "The release says “today” but its publication date is unknown."
+            return FuzzyDate.unknown(), [note]
+        return FuzzyDate.day(published_on), []
     if not (parsed.month and parsed.day):
         return FuzzyDate.unknown(), []
     stated = f"{dt.date(2000, parsed.month, 1):%B} {parsed.day}"
@@ -29,7 +35,9 @@ def meeting_date(parsed: ParsedMeeting, published_on: dt.date | None) -> tuple[F
     year = published_on.year
     try:
         day = dt.date(year, parsed.month, parsed.day)
-        if day > published_on:  # a release reports a meeting already held: late December
+        if parsed.announced and day < published_on:  # announced in December for January
+            day = dt.date(year + 1, parsed.month, parsed.day)
+        elif not parsed.announced and day > published_on:  # reported in January: December
             day = dt.date(year - 1, parsed.month, parsed.day)
     except ValueError:
         return FuzzyDate.unknown(), [f"{stated} is not a real date in {year}."]
@@ -107,6 +115,40 @@ def _same_meeting_recorded(parsed: ParsedMeeting, series) -> Meeting | None:
     return Meeting.objects.filter(series=series, number=parsed.number).order_by("pk").first()
 
 
+def find_series(name: str) -> MeetingSeries | None:
+    """The series of that name, or of another spelling of it (meetings.parsing.series_key:
+    "Hong Kong/Shenzhen Innovation & Technology Park" is "Hong Kong-Shenzhen Innovation
+    and Technology Park")."""
+    exact = MeetingSeries.objects.filter(name=name).first()
+    if exact is not None:
+        return exact
+    key = series_key(name)
+    return next(
+        (s for s in MeetingSeries.objects.order_by("pk") if series_key(s.name) == key), None
+    )
+
+
+def _new_series(name: str, parent: MeetingSeries | None = None) -> MeetingSeries:
+    taken = set(MeetingSeries.objects.values_list("slug", flat=True))
+    series = MeetingSeries(name=name, slug=unique_slug(name, taken, length=80), parent=parent)
+    series._change_reason = IMPORT_REASON
+    series.save()
+    return series
+
+
+def _untouched_draft(meeting: Meeting) -> bool:
+    """A draft only the importer has written (no editor's revision, of it or its rows)."""
+    if meeting.state == PublicationState.PUBLISHED:
+        return False
+    edited = meeting.history.filter(history_user__isnull=False).exists()
+    return (
+        not edited
+        and not Attendance.history.filter(
+            meeting_id=meeting.pk, history_user__isnull=False
+        ).exists()
+    )
+
+
 def _title_imported_from(text_fingerprint: str) -> str | None:
     """The title of the meeting recorded from exactly this text, if there is one."""
     meetings = Meeting.objects.filter(source_fingerprint=text_fingerprint).order_by("pk")
@@ -127,11 +169,16 @@ def import_meeting_release(document: SeedDocument, report: ImportReport, *, publ
         parsed = parse(document.text)
     except ParseError as error:
         raise SeedError(document.path, error.message, error.line) from None
-    series = None
-    if parsed.series:
-        series = MeetingSeries.objects.filter(name=parsed.series).first()
+    series = find_series(parsed.series) if parsed.series else None
     existing = _same_meeting_recorded(parsed, series)
+    announced = None  # the meeting announced before, which this report completes
+    if existing is not None and existing.announced and not parsed.announced:
+        if _untouched_draft(existing):
+            announced, existing = existing, None
     if existing is not None:  # from another text: this one is not the one imported
+        if parsed.announced:
+            report.record("unchanged", f"{where}: announces {existing.title!r}, recorded already")
+            return
         report.conflict(
             f"{where}: this release describes meeting {existing.slug!r}, which is already "
             "recorded from a different text; the recorded version is kept. Compare the "
@@ -140,17 +187,20 @@ def import_meeting_release(document: SeedDocument, report: ImportReport, *, publ
         return
 
     if parsed.series and series is None:
-        taken = set(MeetingSeries.objects.values_list("slug", flat=True))
-        series = MeetingSeries.objects.create(
-            name=parsed.series, slug=unique_slug(parsed.series, taken, length=80)
-        )
+        parent = None
+        if parsed.parent_series:
+            parent = find_series(parsed.parent_series) or _new_series(parsed.parent_series)
+        series = _new_series(parsed.series, parent)
     date, date_notes = meeting_date(parsed, document.published_on)
     notes = [*parsed.review_notes, *date_notes]
+    # The slug from the headline when there is one: a release's address stays what it was.
+    named = parsed.headline or parsed.title
     meeting = Meeting(
         series=series,
         number=parsed.number,
         title=parsed.title,
-        slug=unique_slug(parsed.title, _slugs_like(Meeting, parsed.title), length=80),
+        announced=parsed.announced,
+        slug=unique_slug(named, _slugs_like(Meeting, named), length=80),
         place=parsed.place,
         mode=parsed.mode,
         stated_month=parsed.month,
@@ -166,6 +216,13 @@ def import_meeting_release(document: SeedDocument, report: ImportReport, *, publ
         review_note=" ".join(notes),
     )
     meeting.fuzzy_date = date
+    if announced is not None:  # the same meeting, its row and address kept, its reading new
+        meeting.pk, meeting.slug, meeting.created_at = (
+            announced.pk,
+            announced.slug,
+            announced.created_at,
+        )
+        Attendance.objects.filter(meeting=announced).delete()
     if publish:
         meeting.state, meeting.published_at = PublicationState.PUBLISHED, timezone.now()
     meeting.full_clean(validate_unique=False, validate_constraints=False)
@@ -197,7 +254,8 @@ def import_meeting_release(document: SeedDocument, report: ImportReport, *, publ
     # With their first revision, as every other imported record has.
     bulk_create_with_history(attendances, Attendance, default_change_reason=IMPORT_REASON)
     report.record(
-        "created",
-        f"{where} {meeting.title!r} with {len(attendances)} attendance(s)",
+        "updated" if announced is not None else "created",
+        f"{where} {meeting.title!r} with {len(attendances)} attendance(s)"
+        + (" (the report of the meeting announced before)" if announced is not None else ""),
         needs_review=meeting.needs_review,
     )

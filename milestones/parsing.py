@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from publishing.dating import FuzzyDate
 from publishing.text import fingerprint
-from publishing.words import MONTHS, normalise_space
+from publishing.words import MONTH_NAMES, MONTHS, normalise_space
 
 _MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 
@@ -96,6 +96,30 @@ def looks_like_timeline(text: str) -> bool:
         len(paragraph.split()) >= 4 and re.search(r"[.!?][\"”’)]*$", paragraph)
         for _, paragraph in paragraphs
     )
+
+
+_MONTH_WORDS = "|".join(MONTH_NAMES)
+_LEADING_DATE_RE = re.compile(
+    rf"^(?:(?:In|On|By|From|Since)\s+)?(?:(?:\d{{1,2}}\s+)?(?:{_MONTH_WORDS})\s+)?"
+    r"(?:19|20)\d{2}\b"
+)
+
+
+def timeline_signs(text: str) -> list[str]:
+    """What shows a text to be a timeline, which a press release never has: paragraphs that
+    begin with their year ("2017: ...", "In March 2018, ..."), or the list given twice over
+    (the timeline seed's form)."""
+    if not isinstance(text, str):
+        return []
+    paragraphs = [paragraph for _, paragraph in split_paragraphs(text)]
+    signs = []
+    dated = sum(1 for paragraph in paragraphs if _LEADING_DATE_RE.match(paragraph))
+    if dated >= 3:
+        signs.append(f"{dated} of its {len(paragraphs)} paragraphs begin with their year")
+    half = len(paragraphs) // 2
+    if half >= 2 and len(paragraphs) % 2 == 0 and paragraphs[:half] == paragraphs[half:]:
+        signs.append(f"its {half} paragraphs are listed twice over")
+    return signs
 
 
 def derive_title(text: str, limit: int = 90) -> str:

@@ -327,7 +327,7 @@ def test_publish_publishes_the_imported_meeting(client):
 
 UNREADABLE = {
     "no meeting named": "Joint meeting held\n\n     Officials held a meeting today (August 30).\n",
-    "no headline": "     The Secretary co-chaired the 11th meeting of the Task Force today.\n",
+    "a release naming no meeting": "     The Secretary spoke about the weather today.\n",
     "empty": "\n\n",
 }
 

@@ -46,6 +46,26 @@ MAY_GROW = {"django_migrations", "django_content_type", "auth_permission"}
 # Models the new code adds, with what their first rows must be: meeting series got a revision
 # history (meetings.0005), which starts with one revision of each series as it was.
 ADDED_HISTORY = {"meetings.historicalmeetingseries": "meetings.meetingseries"}
+# Fields the new code adds to rows kept, with the value every old row gets (meetings.0006).
+ADDED_FIELDS = {
+    "meetings.meetingseries": {"parent": None},
+    "meetings.historicalmeetingseries": {"parent": None},
+    "meetings.meeting": {"announced": False},
+    "meetings.historicalmeeting": {"announced": False},
+}
+
+
+def without_added_fields(model: str, objects: list[dict]) -> list[dict]:
+    """`objects` as the old code dumped them: each added field checked, then left out."""
+    added = ADDED_FIELDS.get(model, {})
+    kept = []
+    for obj in objects:
+        fields = dict(obj["fields"])
+        for name, value in added.items():
+            assert fields.pop(name) == value, f"{model}.{name} of an old row is not {value!r}"
+        kept.append({**obj, "fields": fields})
+    return kept
+
 
 # The content and its revision history (historical* models are in their app's label), the
 # roles with their permissions, and the accounts with their groups.
@@ -265,7 +285,14 @@ def upgrade(new: Site) -> None:
     new.manage("migrate", "--no-input", "-v", "0")
 
 
+# SQLite's planner statistics (ANALYZE), not data: a migration that rebuilds a table drops
+# that table's, until the next ANALYZE.
+STATISTICS = {"sqlite_stat1", "sqlite_stat4"}
+
+
 def row_count_kept(table: str, before: int, after: int) -> bool:
+    if table in STATISTICS:
+        return True
     return after >= before if table in MAY_GROW else after == before
 
 
@@ -304,7 +331,8 @@ def assert_same_content(before: dict[str, list], after: dict[str, list]) -> None
         ]
         assert sorted(revisions) == sorted((row["fields"]["name"], "+") for row in before[model])
     for model, objects in before.items():
-        assert after[model] == objects, f"{model} differs after the upgrade"
+        after_objects = without_added_fields(model, after[model])
+        assert after_objects == objects, f"{model} differs after the upgrade"
 
 
 def assert_roles_and_revisions_kept(before: dict, after: dict) -> None:

@@ -93,8 +93,10 @@ def seed() -> ParsedMeeting:
 
 
 def test_seed_title_series_and_number(seed):
-    """The headline loses "(with photos)"; series and number come from the lead sentence."""
-    assert seed.title == (
+    """The title is the one an editor writes, from the series and number of the lead
+    sentence; the headline, without "(with photos)", is kept as the release has it."""
+    assert seed.title == f"11th meeting of the {LOOP_SERIES}"
+    assert seed.headline == (
         "11th meeting of Joint Task Force on Development of Hong Kong-Shenzhen Innovation and "
         "Technology Park in the Loop held"
     )
@@ -208,7 +210,8 @@ def test_every_variant_is_recognised_and_parsed(path):
 def test_asterisk_line_under_title_and_trailers_are_skipped():
     """A "*****" line, "(with photo/video)" and Ends/Issued/NNNN lines are not body text."""
     meeting = parse_variant("01_asterisks_under_title.txt")
-    assert meeting.title.endswith("in the Loop held")
+    assert meeting.headline.endswith("in the Loop held")
+    assert meeting.title == f"10th meeting of the {meeting.series}"
     assert meeting.number == 10
     assert "*" not in meeting.full_text
     assert "Ends/" not in meeting.full_text and "NNNN" not in meeting.full_text

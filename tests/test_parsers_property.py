@@ -96,7 +96,7 @@ def check_kind(text: str) -> str | None:
     except SeedError as error:
         assert error.path == "generated.txt"
         return None
-    assert kind in {"timeline", "meeting press release"}
+    assert kind in {"timeline", "release"}
     assert callable(importer)
     return kind
 
@@ -298,7 +298,7 @@ def test_the_seed_documents_themselves():
     assert len(check_timeline(timeline)) == 25
     assert check_meeting(release).number == 11
     assert check_kind(timeline) == "timeline"
-    assert check_kind(release) == "meeting press release"
+    assert check_kind(release) == "release"
 
 
 @settings(max_examples=1800, **PROPERTY)

@@ -1,4 +1,5 @@
-"""python manage.py import_seeds [PATH ...] [--dry-run] [--publish] [--published-on YYYY-MM-DD]"""
+"""python manage.py import_seeds [PATH ...] [--dry-run] [--publish] [--published-on YYYY-MM-DD]
+[--kind timeline|release]"""
 
 import datetime as dt
 from pathlib import Path
@@ -7,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from importing.documents import SeedError
+from importing.registry import kinds
 from importing.runner import import_seeds
 
 
@@ -44,6 +46,14 @@ class Command(BaseCommand):
             "sources list); a press release takes its meeting's year from it.",
         )
 
+        parser.add_argument(
+            "--kind",
+            choices=kinds(),
+            help="Read every document as this kind, whatever it looks like (without it, each "
+            "document's kind is recognised from its text, and a document that looks like "
+            "both kinds, or neither, is refused).",
+        )
+
     def handle(self, *args, **options):
         paths = options["paths"] or [Path(settings.BASE_DIR) / "seeds"]
         verbosity = options["verbosity"]
@@ -54,6 +64,7 @@ class Command(BaseCommand):
                 dry_run=options["dry_run"],
                 publish=options["publish"],
                 published_on=options["published_on"],
+                kind=options["kind"],
                 progress=progress,
             )
         except SeedError as error:
