@@ -41,6 +41,30 @@ class SeedDocument:
 
 
 @dataclass
+class ReadingRow:
+    """One thing read, as the desk lists it: an attendee with role, post and side."""
+
+    cells: tuple[str, ...]  # e.g. ("Co-chair", "Professor Sun Dong", "Secretary for ...", ...)
+    matched: object | None = None  # the record it was matched to, there before the import
+
+
+@dataclass
+class Reading:
+    """Everything an importer read from one document, for the desk to show before (and
+    after) the import: facts with where each came from, rows, and the reader's notes."""
+
+    document: str
+    kind: str
+    facts: list[tuple[str, str]] = field(default_factory=list)  # (label, value as read)
+    columns: tuple[str, ...] = ()
+    rows: list[ReadingRow] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # in the editor's words
+    record: object | None = None  # what it created or updated (a link after a real import)
+    recorded_already: object | None = None  # the record this document describes, kept
+    differences: list[str] = field(default_factory=list)  # ...and how this one differs
+
+
+@dataclass
 class ImportReport:
     """What a run did (or, in a dry run, would do)."""
 
@@ -53,6 +77,7 @@ class ImportReport:
     needs_review: int = 0
     details: list[str] = field(default_factory=list)  # one line per record, for -v 2
     warnings: list[str] = field(default_factory=list)  # always shown
+    readings: list[Reading] = field(default_factory=list)  # for the desk
     progress: Callable[[str], None] | None = None
 
     def record(self, outcome: str, description: str, *, needs_review: bool = False) -> None:

@@ -3,6 +3,7 @@
 from django import forms
 
 from importing.documents import PASTED_PREFIX, SeedError, decode_text, document_from_text
+from importing.registry import importers
 
 
 class DeskImportForm(forms.Form):
@@ -21,9 +22,24 @@ class DeskImportForm(forms.Form):
     published_on = forms.DateField(
         label="Published on",
         required=False,
-        help_text="YYYY-MM-DD. The date the release was issued: a meeting takes its year "
-        "from it. Without it, the meeting's date stays unknown.",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text="The date the release was issued: a meeting takes its year from it. "
+        "Without it, the meeting's date stays unknown.",
     )
+    kind = forms.ChoiceField(
+        label="Read it as",
+        required=False,
+        choices=[],
+        help_text="Leave it to the importer, which refuses a document that looks like both "
+        "kinds or neither; or say which it is.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [
+            ("", "Whatever it looks like"),
+            *((importer.kind, importer.description) for importer in importers()),
+        ]
 
     def explain(self, error: SeedError) -> str:
         """An importer's refusal in the editor's words: pasted text has no file name."""

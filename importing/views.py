@@ -6,11 +6,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.html import format_html, format_html_join
 
 from importing.documents import SeedError
 from importing.forms import DeskImportForm
 from importing.registry import desk_permissions
 from importing.runner import import_documents
+from importing.templatetags.desk_import import desk_url
 
 
 def desk_import_view(request, *, site):
@@ -25,7 +27,11 @@ def desk_import_view(request, *, site):
     if request.method == "POST" and form.is_valid():
         confirmed = "confirm" in request.POST
         try:
-            report = import_documents([form.cleaned_data["document"]], dry_run=not confirmed)
+            report = import_documents(
+                [form.cleaned_data["document"]],
+                dry_run=not confirmed,
+                kind=form.cleaned_data.get("kind") or None,
+            )
         except SeedError as error:
             form.add_error(None, form.explain(error))
         else:
@@ -43,7 +49,14 @@ def desk_import_view(request, *, site):
 
 def message_user_on(request, report) -> None:
     if report.changed_anything:
-        messages.success(request, f"Imported as drafts. {report.summary()}")
+        made = format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            ((desk_url(r.record), r.record) for r in report.readings if r.record is not None),
+        )
+        messages.success(
+            request, format_html("Imported as drafts: {}. {}", made or "—", report.summary())
+        )
     else:
         messages.warning(
             request, f"Nothing to import: all of it is here already. {report.summary()}"

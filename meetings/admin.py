@@ -110,7 +110,9 @@ class ShownByMeetingsAdmin(LiveWhenPublicAdmin):
 
 @admin.register(MeetingSeries)
 class MeetingSeriesAdmin(ShownByMeetingsAdmin):
-    list_display = ["name", "meeting_count"]
+    list_display = ["name", "parent", "meeting_count"]
+    list_select_related = ["parent"]
+    autocomplete_fields = ["parent"]
     ordering = ["name"]  # Meta.ordering is dropped once get_queryset() counts
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -145,6 +147,7 @@ class MeetingAdmin(PublishableAdmin):
         "mode",
         ("attendances__side", admin.AllValuesFieldListFilter),
         "needs_review",
+        "announced",
         "date_precision",
     ]
     list_select_related = ["series"]
@@ -169,7 +172,10 @@ class MeetingAdmin(PublishableAdmin):
         "updated_at",
     ]
     fieldsets = [
-        (None, {"fields": ["title", "slug", ("series", "number"), ("place", "mode")]}),
+        (
+            None,
+            {"fields": ["title", "slug", ("series", "number"), ("place", "mode"), "announced"]},
+        ),
         (
             "Date",
             {

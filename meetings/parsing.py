@@ -78,6 +78,7 @@ class ParsedMeeting:
     parent_series: str = ""  # the body a sub-body works under ("... under the Task Force")
     announced: bool = False  # the release announces the meeting, to be held
     on_publication_day: bool = False  # dated "today" alone: the day the release was issued
+    date_phrase: str = ""  # where the date was read: "today (August 30)", "today"
 
     @property
     def needs_review(self) -> bool:
@@ -256,12 +257,17 @@ def _ordinal_value(word: str) -> int | None:
     return (int(word[:-2]) or None) if word[:1].isdigit() else _ORDINAL_WORDS.get(word)
 
 
+def _date_phrase(text: str):
+    """The earliest date phrase ("today (August 30)", "on February 9"), or None."""
+    matches = [m for pattern in _DATE_RES if (m := pattern.search(text))]
+    return min(matches, key=lambda m: m.start()) if matches else None
+
+
 def _read_date(text: str) -> tuple[int, int] | None:
     """(month, day) of the earliest date phrase, or None; validates the day of the month."""
-    matches = [m for pattern in _DATE_RES if (m := pattern.search(text))]
-    if not matches:
+    match = _date_phrase(text)
+    if match is None:
         return None
-    match = min(matches, key=lambda m: m.start())
     month = MONTH_NAMES.index(match["month"]) + 1
     day = int(match["day"])
     return (month, day) if 1 <= day <= _DAYS_IN_MONTH[month - 1] else None
@@ -680,6 +686,13 @@ def _parse(text: str) -> ParsedMeeting:
         parent_series=parent,
         announced=announced,
         on_publication_day=on_publication_day,
+        date_phrase=(
+            phrase.group()
+            if (phrase := _date_phrase(lead))
+            else "today"
+            if on_publication_day
+            else ""
+        ),
     )
 
 

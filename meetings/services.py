@@ -3,15 +3,30 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.utils import bulk_create_with_history
 
-from importing.documents import IMPORT_REASON, ImportReport, SeedDocument, SeedError
-from meetings.models import Attendance, Meeting, MeetingSeries, Organization, Person
-from meetings.parsing import ParsedMeeting, ParsedOrganisation, ParsedPerson, ParseError, series_key
+from importing.documents import (
+    IMPORT_REASON,
+    ImportReport,
+    Reading,
+    ReadingRow,
+    SeedDocument,
+    SeedError,
+)
+from meetings.models import Attendance, Meeting, MeetingSeries, Mode, Organization, Person
+from meetings.parsing import (
+    ParsedMeeting,
+    ParsedOrganisation,
+    ParsedPerson,
+    ParseError,
+    editor_title,
+    series_key,
+)
 from meetings.parsing import parse_meeting_release as parse
 from publishing.dating import FuzzyDate
 from publishing.models import PublicationState
@@ -71,6 +86,11 @@ class _Directory:
         self.organisations = list(Organization.objects.filter(_named(bodies)).order_by("pk"))
         self.person_slugs: set[str] = set()
         self.organisation_slugs: set[str] = set()
+        self.created: set[tuple[type, int]] = set()  # made by this import, not matched
+
+    def matched(self, obj):
+        """`obj` if it was there before this import (matched), else None (new)."""
+        return None if obj is None or (type(obj), obj.pk) in self.created else obj
 
     def person(self, parsed: ParsedPerson) -> Person:
         key = parsed.name.casefold()
@@ -81,6 +101,7 @@ class _Directory:
             person.full_clean(validate_unique=False, validate_constraints=False)
             person._change_reason = IMPORT_REASON
             person.save()
+            self.created.add((Person, person.pk))
             self.people[key] = person
         return self.people[key]
 
@@ -103,6 +124,7 @@ class _Directory:
         organisation.full_clean(validate_unique=False, validate_constraints=False)
         organisation._change_reason = IMPORT_REASON
         organisation.save()
+        self.created.add((Organization, organisation.pk))
         self.organisations.append(organisation)
         return organisation
 
@@ -113,6 +135,83 @@ def _same_meeting_recorded(parsed: ParsedMeeting, series) -> Meeting | None:
         return None
     # Ordered by pk: the model's newest-first ordering costs more to build than the query.
     return Meeting.objects.filter(series=series, number=parsed.number).order_by("pk").first()
+
+
+def _date_read(parsed: ParsedMeeting, published_on: dt.date | None) -> str:
+    date, notes = meeting_date(parsed, published_on)
+    if not parsed.date_phrase:
+        return "unknown: the release does not say"
+    where = f"read from “{parsed.date_phrase}”"
+    if not date.is_known:
+        return f"unknown ({where}; {' '.join(notes)})"
+    if parsed.on_publication_day:
+        year = "the day the release was issued"
+    else:
+        year = "the year from the release's publication date"
+    return f"{date.display} ({where}, {year})"
+
+
+def reading_of(
+    parsed: ParsedMeeting,
+    document: SeedDocument,
+    *,
+    record=None,
+    series=None,
+    series_matched=None,
+    notes=(),
+    rows=(),
+    recorded_already=None,
+    differences=(),
+) -> Reading:
+    """What the desk shows of a release before and after its import."""
+    if parsed.mode == "video":
+        where = "by video conference"
+    else:
+        where = parsed.place or "not stated"
+    series_text = parsed.series or "none named"
+    if parsed.series:
+        series_text += " (matched: recorded already)" if series_matched else " (new)"
+    facts = [
+        ("Title", parsed.title),
+        ("Series", series_text),
+        *([("Works under", parsed.parent_series)] if parsed.parent_series else []),
+        ("Number", str(parsed.number) if parsed.number else "not stated"),
+        ("Date", _date_read(parsed, document.published_on)),
+        ("Place or mode", where),
+        *([("Announced", "yes: a meeting to come, not yet held")] if parsed.announced else []),
+    ]
+    return Reading(
+        document=document.name,
+        kind="release",
+        facts=facts,
+        columns=("Role", "Name", "Post", "Side", "Matched"),
+        rows=list(rows),
+        notes=list(notes or parsed.review_notes),
+        record=record,
+        recorded_already=recorded_already,
+        differences=list(differences),
+    )
+
+
+def differences_from(meeting: Meeting, parsed: ParsedMeeting, published_on) -> list[str]:
+    """How a release differs from the meeting recorded already, in an editor's words."""
+    found = []
+    date, _ = meeting_date(parsed, published_on)
+    recorded = meeting.fuzzy_date
+    if date.is_known and date != recorded:
+        found.append(f"date: {recorded.display} recorded, {date.display} in this release")
+    if parsed.place and parsed.place != meeting.place:
+        found.append(f"place: “{meeting.place or 'none'}” recorded, “{parsed.place}” here")
+    if parsed.mode and parsed.mode != meeting.mode:
+        here = Mode(parsed.mode).label
+        found.append(f"mode: {meeting.get_mode_display() or 'none'} recorded, {here} here")
+    recorded_people = set(
+        meeting.attendances.filter(person__isnull=False).values_list("person__name", flat=True)
+    )
+    named = {a.person.name for a in parsed.attendances if a.person}
+    if named - recorded_people:
+        found.append("people named here only: " + ", ".join(sorted(named - recorded_people)))
+    return found
 
 
 def find_series(name: str) -> MeetingSeries | None:
@@ -170,6 +269,16 @@ def import_meeting_release(document: SeedDocument, report: ImportReport, *, publ
     except ParseError as error:
         raise SeedError(document.path, error.message, error.line) from None
     series = find_series(parsed.series) if parsed.series else None
+    if series is not None and series.name != parsed.series:  # another spelling of it
+        parsed = replace(
+            parsed,
+            series=series.name,
+            title=editor_title(series.name, parsed.number, parsed.headline),
+            review_notes=(
+                *parsed.review_notes,
+                f"The release spells the series “{parsed.series}”: read as “{series.name}”.",
+            ),
+        )
     existing = _same_meeting_recorded(parsed, series)
     announced = None  # the meeting announced before, which this report completes
     if existing is not None and existing.announced and not parsed.announced:
@@ -179,13 +288,18 @@ def import_meeting_release(document: SeedDocument, report: ImportReport, *, publ
         if parsed.announced:
             report.record("unchanged", f"{where}: announces {existing.title!r}, recorded already")
             return
+        differences = differences_from(existing, parsed, document.published_on)
+        differ = f" It differs in: {'; '.join(differences)}." if differences else ""
         report.conflict(
-            f"{where}: this release describes meeting {existing.slug!r}, which is already "
-            "recorded from a different text; the recorded version is kept. Compare the "
-            "two and update it by hand."
+            f"{where}: this release describes the meeting “{existing.title}”, already "
+            f"recorded from another release, which is kept.{differ}"
+        )
+        report.readings.append(
+            reading_of(parsed, document, recorded_already=existing, differences=differences)
         )
         return
 
+    series_found = series
     if parsed.series and series is None:
         parent = None
         if parsed.parent_series:
@@ -253,6 +367,28 @@ def import_meeting_release(document: SeedDocument, report: ImportReport, *, publ
         attendances.append(attendance)
     # With their first revision, as every other imported record has.
     bulk_create_with_history(attendances, Attendance, default_change_reason=IMPORT_REASON)
+    report.readings.append(
+        reading_of(
+            parsed,
+            document,
+            record=meeting,
+            series=series,
+            series_matched=series_found,
+            notes=notes,
+            rows=[
+                ReadingRow(
+                    (
+                        attendance.get_role_display(),
+                        str(attendance.person or attendance.organisation),
+                        attendance.post,
+                        attendance.get_side_display(),
+                    ),
+                    directory.matched(attendance.person or attendance.organisation),
+                )
+                for attendance in attendances
+            ],
+        )
+    )
     report.record(
         "updated" if announced is not None else "created",
         f"{where} {meeting.title!r} with {len(attendances)} attendance(s)"

@@ -6,7 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from meetings.models import Meeting
-from tests.factories import make_user
+from milestones.models import Milestone
+from tests.factories import make_person, make_user
 
 pytestmark = pytest.mark.django_db
 RELEASE = Path(__file__).resolve().parent.parent / "seeds" / "001_91d1b2786c42947a.txt"
@@ -43,7 +44,9 @@ def test_confirming_imports_the_release_as_a_draft(editor):
     assert meeting.date_edtf == "2024-08-30"
     assert meeting.state == "draft" and not meeting.is_public
     assert meeting.attendances.count() == 24
-    assert "Imported as drafts." in response.content.decode()
+    html = response.content.decode()
+    assert "Imported as drafts: " in html
+    assert f'<a href="/admin/meetings/meeting/{meeting.pk}/change/">{meeting.title}</a>' in html
 
 
 def test_uploaded_file_keeps_its_name_as_provenance(editor):
@@ -115,3 +118,36 @@ def test_confirming_what_is_already_here_says_there_was_nothing_to_import(editor
     html = response.content.decode()
     assert "Nothing to import: all of it is here already." in html
     assert "Imported as drafts." not in html
+
+
+FAMILY = Path(__file__).resolve().parent / "data" / "release_family"
+
+
+def test_the_preview_shows_the_whole_reading_with_what_is_matched_and_what_is_new(editor):
+    """Title, series, number, the date and where it was read, place or mode, and each
+    attendee with role, post and side, matched to a record already there (a link) or new."""
+    known = make_person(name="Nicholas Fung", honorific="Mr")
+    text = (FAMILY / "02_first_meeting_of_a_joint_task_force_today.txt").read_text()
+    html = editor.post(URL, {"text": text, "published_on": "2017-02-09"}).content.decode()
+    assert (
+        "<dt>Title</dt><dd>1st meeting of the Joint Task Force on the Development of the " in html
+    )
+    assert "<dt>Number</dt><dd>1</dd>" in html
+    assert "9 February 2017 (read from “today”, the day the release was issued)" in html
+    assert "<dt>Place or mode</dt><dd>Shenzhen</dd>" in html
+    assert f'matched: <a href="/admin/meetings/person/{known.pk}/change/">' in html
+    assert "<td>Chan Ka-ming</td>" in html or "Mr Chan Ka-ming</td>" in html
+    assert "<td>new</td>" in html
+    assert not Meeting.objects.exists()  # a preview writes nothing
+
+
+def test_the_desk_can_say_what_a_document_is(editor):
+    ambiguous = (FAMILY / "x_02_ambiguous_lead_then_year_paragraphs.txt").read_text()
+    refused = editor.post(URL, {"text": ambiguous}).content.decode()
+    assert "it shows signs of a meeting press release" in refused
+    editor.post(URL, {"text": ambiguous, "kind": "timeline", "confirm": "1"})
+    assert Milestone.objects.count() >= 3 and not Meeting.objects.exists()
+
+
+def test_the_publication_date_is_a_date_field(editor):
+    assert 'type="date" name="published_on"' in editor.get(URL).content.decode()

@@ -19,6 +19,7 @@ from meetings.parsing import (
     series_key,
 )
 from milestones.models import Milestone
+from tests.factories import make_meeting
 
 FAMILY = Path(__file__).resolve().parent / "data" / "release_family"
 EXPECTED = json.loads((FAMILY / "expected.json").read_text(encoding="utf-8"))
@@ -200,3 +201,13 @@ def test_kind_decides_what_a_document_is_read_as(tmp_path):
 def test_a_timeline_that_mentions_meetings_is_still_a_timeline(tmp_path):
     run(_folder(tmp_path, ["x_01_timeline_meetings_in_passing.txt"]))
     assert Milestone.objects.count() >= 3 and not Meeting.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_published_announced_meeting_says_it_is_not_yet_held(client):
+    meeting = make_meeting(title="First meeting", announced=True)
+    html = client.get(meeting.get_absolute_url()).content.decode()
+    assert "Announced; not yet reported as held" in html and "To be held" in html
+    meeting.announced = False
+    meeting.save()
+    assert "not yet reported" not in client.get(meeting.get_absolute_url()).content.decode()
