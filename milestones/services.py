@@ -72,11 +72,14 @@ def import_timeline(document: SeedDocument, report: ImportReport, *, publish: bo
         if count % PROGRESS_EVERY == 0:
             report.say(f"  {count}/{len(parsed_list)} paragraphs")
         where = f"{document.path}:{parsed.line}"
+        # Records by file and line, and by paragraph, as the public page names the source.
+        paragraph = f"{where} (paragraph {parsed.paragraph})"
         if parsed.fingerprint in by_fingerprint:
             record = by_position.get(parsed.fingerprint)
             if record is not None and record.source_paragraph != parsed.paragraph:
                 moves.append((record, parsed.paragraph))  # paragraphs inserted or removed before it
-            report.record("unchanged", f"{where} {by_fingerprint[parsed.fingerprint].title!r}")
+            title = by_fingerprint[parsed.fingerprint].title
+            report.record("unchanged", f"{paragraph} {title!r}")
             continue
         if parsed.paragraph in merged_paragraphs:
             target = merged_paragraphs[parsed.paragraph].milestone
@@ -97,14 +100,14 @@ def import_timeline(document: SeedDocument, report: ImportReport, *, publish: bo
             milestone.full_clean(validate_unique=False, validate_constraints=False)
             new.append(milestone)
             report.record(
-                "created", f"{where} {milestone.title!r}", needs_review=parsed.needs_review
+                "created", f"{paragraph} {milestone.title!r}", needs_review=parsed.needs_review
             )
         elif is_as_imported(milestone):
             _apply(milestone, document, parsed)
             milestone.full_clean(validate_unique=False, validate_constraints=False)
             milestone.save()
             report.record(
-                "updated", f"{where} {milestone.title!r}", needs_review=parsed.needs_review
+                "updated", f"{paragraph} {milestone.title!r}", needs_review=parsed.needs_review
             )
         else:
             report.conflict(

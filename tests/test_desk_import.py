@@ -151,3 +151,13 @@ def test_the_desk_can_say_what_a_document_is(editor):
 
 def test_the_publication_date_is_a_date_field(editor):
     assert 'type="date" name="published_on"' in editor.get(URL).content.decode()
+
+
+def test_the_preview_numbers_a_timelines_paragraphs_as_their_public_pages_do(editor):
+    text = (
+        "The park's first building was designed in the Loop.\n\n"
+        "The second building was designed after the first one.\n\n"
+        "The third building was designed after the second one.\n"
+    )
+    html = editor.post(URL, {"text": text, "kind": "timeline"}).content.decode()
+    assert ":5 (paragraph 3) " in html  # line 5 of the text, paragraph 3 of the document
