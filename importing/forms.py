@@ -5,6 +5,8 @@ from django import forms
 from importing.documents import PASTED_PREFIX, SeedError, decode_text, document_from_text
 from importing.registry import importers
 
+MAX_TEXT = 1_000_000  # characters: a release is some thousands, the timeline seed 18,000
+
 
 class DeskImportForm(forms.Form):
     """Paste a release (or upload its text file) with its publication date."""
@@ -12,6 +14,7 @@ class DeskImportForm(forms.Form):
     text = forms.CharField(
         label="Text of the document",
         required=False,
+        max_length=MAX_TEXT,
         widget=forms.Textarea(attrs={"rows": 16, "cols": 100}),
         help_text="Paste a press release (or a timeline: one milestone per paragraph).",
     )
@@ -55,6 +58,11 @@ class DeskImportForm(forms.Form):
         try:
             if upload:
                 name = upload.name
+                if upload.size > MAX_TEXT * 4:
+                    raise forms.ValidationError(
+                        f"{name}: the file is larger than a document can be ({MAX_TEXT:,} "
+                        "characters)."
+                    )
                 text = decode_text(upload.read(), name)
             if not text.strip():
                 raise forms.ValidationError("Paste the text or choose a file.")

@@ -2,11 +2,12 @@
 (milestones: timelines; meetings: press releases), and the runner and the desk look them up
 here, so that this app imports none of them.
 
-Which importer reads a document (`kind_of`): the one named (`--kind`, the desk's choice);
-else the one whose *signs* the text shows (what documents of that kind have and others
-never do: a press release's "today (August 30)", its "Ends/"), which must then read it or
-refuse it, never hand it to another; else the first that recognises the text's form. A
-text with the signs of two kinds, or recognised by none, is refused, saying what it looks
+Which importer reads a document (`kind_of`): the one named (`--kind`, the desk's choice),
+unless the text shows only another kind's signs; else the one whose *signs* the text
+shows (what documents of that kind have and others never do: a press release's "today
+(August 30)", its "Ends/"), which must then read it or refuse it, never hand it to
+another; else the first that recognises the text's form. A text with the signs of two
+kinds, or recognised by none, is refused, saying what it looks
 like and how to name its kind.
 """
 
@@ -58,11 +59,21 @@ def kind_of(document: SeedDocument, kind: str | None = None) -> tuple[str, Calla
     """The kind of `document` and its importer (see the module's docstring), or SeedError
     saying what the document looks like and how to name its kind."""
     choices = "|".join(kinds())
+    shown = {imp.kind: signs for imp in importers() if (signs := imp.signs(document.text))}
     if kind:
         if kind not in _importers:
             raise SeedError(document.path, f"unknown kind {kind!r}: the kinds are {choices}")
+        # Named, a kind decides a document that shows signs of several kinds, or none; not
+        # one that shows only another kind's (a release is never read as a timeline).
+        if shown and kind not in shown:
+            (other,) = list(shown)[:1]
+            raise SeedError(
+                document.path,
+                f"it reads as {_importers[other].description} ({'; '.join(shown[other])}), "
+                f"not as {_importers[kind].description}, so it was not imported",
+                1,
+            )
         return kind, _importers[kind].run
-    shown = {imp.kind: signs for imp in importers() if (signs := imp.signs(document.text))}
     if len(shown) > 1:
         looks = " and of ".join(
             f"{_importers[name].description} ({'; '.join(signs)})" for name, signs in shown.items()

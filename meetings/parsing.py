@@ -191,10 +191,16 @@ def looks_like_meeting_release(text: str) -> bool:
 _WHEN_WORDS_RE = re.compile(
     r"\b(?:today|yesterday|tonight|this (?:morning|afternoon|evening))\b", re.I
 )
-_ENDS_RE = re.compile(r"^\s*(?:Ends\s*/|Issued at HKT)", re.I | re.M)
+_ENDS_RE = re.compile(r"^[ \t]*(?:Ends[ \t]*/|Issued at HKT)", re.I | re.M)
+# Bounded (at most 200 characters between the verb and the meeting), so that no text can
+# make the search slow.
 _ANNOUNCES_RE = re.compile(
-    r"\bwill\s+(?:attend|co-chair|chair|hold|lead|be\s+(?:co-)?chaired\s+by)\b[^.]*?"
+    r"\bwill\s+(?:attend|co-chair|chair|hold|lead|be\s+(?:co-)?chaired\s+by)\b[^.\n]{0,200}?"
     r"\b(?:meeting|conference|forum)\b",
+    re.I,
+)
+_MEETING_TALK_RE = re.compile(
+    r"\b(?:meeting|conference|forum|co-chair\w*|delegations?)\b|\b(?:today|yesterday)\s*\(",
     re.I,
 )
 
@@ -209,9 +215,13 @@ def release_signs(text: str) -> list[str]:
     blocks = [block for block in re.split(r"\n\s*\n", text.strip()) if block.strip()]
     lead = " ".join(blocks[:2])  # the headline and the lead, or the lead and the next
     signs = []
-    when = _WHEN_WORDS_RE.search(lead)
-    if when:
-        signs.append(f"its lead says when, as a release does (“{when.group().lower()}”)")
+    # "Today" where a meeting is spoken of ("co-chaired ... today", "today (August 30)"):
+    # a timeline may well say "Today, the Loop is home to ...".
+    for sentence in _sentences(normalise_space(lead)):
+        when = _WHEN_WORDS_RE.search(sentence)
+        if when and _MEETING_TALK_RE.search(sentence):
+            signs.append(f"its lead says when, as a release does (“{when.group().lower()}”)")
+            break
     if _ANNOUNCES_RE.search(lead):
         signs.append("it announces a meeting (“will attend … meeting”)")
     if _ENDS_RE.search(text):
@@ -331,17 +341,28 @@ def _find_meeting(sentence: str) -> tuple[str, int | None, str] | None:
     for pattern in _MEETING_PATTERNS:
         match = pattern.search(sentence)
         if match:
-            series = _capitalised(normalise_space(match["series"]).rstrip(" .,"))
+            series = normalise_space(match["series"]).rstrip(" .,")
+            if series[:1].islower():  # "a joint task force on ...", named in lower case
+                series = _capitalised(series)
             number = _ordinal_value(match["ord"]) if match["ord"] else None
             return series, number, sentence[match.end() :]
     return None
 
 
+_BODY_WORD_RE = re.compile(
+    r"\b(?:Task Force|Working Group|Group|Committee|Commission|Council|Conference|Forum|"
+    r"Meeting|Panel|Board)\b"
+)
+
+
 def _split_parent(series: str) -> tuple[str, str]:
     """("Working Group on X", "Task Force on Y") from "Working Group on X under the Task
-    Force on Y"; (series, "") for a body under none."""
+    Force on Y"; (series, "") for a body under none, or under what is not a body ("...
+    under the Framework Agreement on ...")."""
     parts = _UNDER_RE.split(series, maxsplit=1)
-    return (parts[0], parts[1]) if len(parts) == 2 else (series, "")
+    if len(parts) == 2 and _BODY_WORD_RE.search(parts[1]):
+        return parts[0], parts[1]
+    return series, ""
 
 
 def series_key(name: str) -> str:
@@ -359,7 +380,11 @@ def _ordinal_suffix(number: int) -> str:
     return {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
 
 
-_TODAY_ALONE_RE = re.compile(r"\btoday\b(?!\s*\()", re.I)
+_TODAY_ALONE_RE = re.compile(
+    r"\btoday\b(?!\s*[(,]\s*(?:\(|(?:January|February|March|April|May|June|July|August|"
+    r"September|October|November|December)\b))(?!\s*\()",
+    re.I,
+)
 _NAMED_MEETING_RE = re.compile(r"\b(?:Meeting|Conference|Plenary|Forum)(?:\s+\d{4})?$")
 
 
@@ -395,7 +420,6 @@ _POST_SIDES = (  # checked in this order: "Director of ... Office of the State C
         re.compile(
             r"^(?:Acting\s+)?(?:Chief Executive|Chief Secretary for Administration|Financial "
             r"Secretary|(?:(?:Permanent|Under|Deputy)\s+)?Secretary for|Commissioner for|"
-            r"(?:(?:Deputy|Assistant)\s+)?Director(?:-General)? of|"  # "Director of Marine"
             r"Government Chief)\b|\b(?:Hong Kong|HKSAR)\b"
         ),
         SIDE_HONG_KONG,
@@ -435,9 +459,13 @@ def _side_of_post(post: str) -> str:
 
 
 def _side_of_named_body(name: str) -> str:
-    """The side a body's name states (Shenzhen, Guangdong, Hong Kong), else unknown."""
-    side = _SIDE_MENTION_RE.search(name)
-    return _SIDE_WORDS.get(side[1], side[1]) if side else SIDE_UNKNOWN
+    """The side a body's name states, in `_POST_SIDES`' order (Shenzhen, Guangdong, the
+    Mainland's "State Council"), else unknown. Never Hong Kong from the name alone: "Hong
+    Kong and Macao Affairs Office" is a Mainland body."""
+    for pattern, side in _POST_SIDES:
+        if side != SIDE_HONG_KONG and pattern.search(name):
+            return side
+    return SIDE_UNKNOWN
 
 
 def _side_of_group(words: str) -> str:
@@ -658,9 +686,13 @@ def _parse(text: str) -> ParsedMeeting:
     full_text = "\n\n".join(p for _, p in doc.paragraphs)
     abbrs = _collect_abbreviations(full_text)
     date = _read_date(lead)
-    announced = bool(_ANNOUNCES_RE.search(lead))
-    # "today" alone, not "today (February 30)": an impossible date is never replaced.
-    on_publication_day = date is None and bool(_TODAY_ALONE_RE.search(sentences[0]))
+    # Announced: the sentence naming the meeting says it is to come (not a later sentence
+    # on "the next meeting").
+    announced = bool(_ANNOUNCES_RE.search(sentences[0]))
+    # "Today" alone, said of the meeting itself ("co-chaired ... in Shenzhen today"), not
+    # "today (February 30)" or "today, February 30" (an impossible date is never replaced),
+    # nor "said today" before the meeting is named.
+    on_publication_day = date is None and bool(_TODAY_ALONE_RE.search(tail))
     if announced:
         notes.append("The release announces the meeting: it is recorded as announced, not held.")
     if date is None and not on_publication_day:
@@ -746,22 +778,30 @@ def _unique(attendances: list[ParsedAttendance]) -> tuple[ParsedAttendance, ...]
     A person is there once, in the first role read: "Mr Yang" later in the release, or
     "Professor Sun", is the Nicholas Yang or the Sun Dong named before."""
     seen: dict[tuple, ParsedAttendance] = {}
-    names: list[str] = []
+    people: list[ParsedPerson] = []
     for attendance in attendances:
         if attendance.person is not None:
-            if _named_before(attendance.person.name, names):
+            if _named_before(attendance.person, people):
                 continue
-            names.append(attendance.person.name)
+            people.append(attendance.person)
         key = (attendance.role, attendance.person, attendance.organisation, attendance.side)
         seen.setdefault(key, attendance)
     return tuple(seen.values())
 
 
-def _named_before(name: str, names: list[str]) -> bool:
-    """`name` is one of `names`, or the family name of one ("Fung" of "Nicholas Fung",
-    "Sun" of "Sun Dong"): the same person, named again."""
-    for known in names:
-        words = known.split()
-        if name == known or (" " not in name and name in (words[0], words[-1])):
-            return True
-    return False
+def _named_before(person: ParsedPerson, people: list[ParsedPerson]) -> bool:
+    """`person` is one of `people`, or named again by family name with the same honorific
+    ("Mr Fung" after "Mr Nicholas Fung", "Professor Sun" after "Professor Sun Dong") when
+    exactly one of them could be meant. "Ms Chan" after "Mr Chan Ka-ming", or "Mr Dong"
+    after "Professor Sun Dong", is someone else."""
+    if person in people or any(known.name == person.name for known in people):
+        return True
+    if " " in person.name:
+        return False
+    meant = [
+        known
+        for known in people
+        if known.honorific == person.honorific
+        and person.name in (known.name.split()[0], known.name.split()[-1])
+    ]
+    return len(meant) == 1

@@ -47,13 +47,22 @@ def meeting_date(parsed: ParsedMeeting, published_on: dt.date | None) -> tuple[F
     if published_on is None:
         note = f"The release says {stated} but its publication date (and so the year) is unknown."
         return FuzzyDate.unknown(), [note]
+    # A report tells of a meeting held: "December 30" in a release of January 3 is the year
+    # before. An announcement tells of one to come: "January 9" in a release of December 20
+    # is the year after (across the turn of the year only); any other day already past is
+    # not guessed at.
     year = published_on.year
+    earlier_in_year = (parsed.month, parsed.day) < (published_on.month, published_on.day)
+    later_in_year = (parsed.month, parsed.day) > (published_on.month, published_on.day)
+    if parsed.announced and earlier_in_year:
+        if not (published_on.month >= 11 and parsed.month <= 2):
+            note = f"The release announces a meeting on {stated}, already past when it was issued."
+            return FuzzyDate.unknown(), [note]
+        year += 1
+    elif not parsed.announced and later_in_year:
+        year -= 1
     try:
-        day = dt.date(year, parsed.month, parsed.day)
-        if parsed.announced and day < published_on:  # announced in December for January
-            day = dt.date(year + 1, parsed.month, parsed.day)
-        elif not parsed.announced and day > published_on:  # reported in January: December
-            day = dt.date(year - 1, parsed.month, parsed.day)
+        day = dt.date(year, parsed.month, parsed.day)  # the year found first: February 29
     except ValueError:
         return FuzzyDate.unknown(), [f"{stated} is not a real date in {year}."]
     return FuzzyDate.day(day), []
@@ -236,16 +245,13 @@ def _new_series(name: str, parent: MeetingSeries | None = None) -> MeetingSeries
 
 
 def _untouched_draft(meeting: Meeting) -> bool:
-    """A draft only the importer has written (no editor's revision, of it or its rows)."""
+    """A draft only the importer has written: no revision of it or its rows but imports."""
     if meeting.state == PublicationState.PUBLISHED:
         return False
-    edited = meeting.history.filter(history_user__isnull=False).exists()
-    return (
-        not edited
-        and not Attendance.history.filter(
-            meeting_id=meeting.pk, history_user__isnull=False
-        ).exists()
-    )
+    # An import at the desk is in the editor's name, with the import's reason.
+    not_imports = ~Q(history_change_reason=IMPORT_REASON)
+    edited = meeting.history.filter(not_imports).exists()
+    return not edited and not Attendance.history.filter(not_imports, meeting_id=meeting.pk).exists()
 
 
 def _title_imported_from(text_fingerprint: str) -> str | None:
