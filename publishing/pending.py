@@ -55,6 +55,13 @@ def schedule_time(value: str, now) -> tuple[datetime | None, str]:
     return moment, ""
 
 
+def same_text(live, new) -> bool:
+    """Two texts that differ only in their line endings (or ends' spaces) are the same."""
+    if not (isinstance(live, str) and isinstance(new, str)):
+        return False
+    return live.replace("\r\n", "\n").strip() == new.replace("\r\n", "\n").strip()
+
+
 def formsets_errors(formsets) -> list[dict]:
     """The inline forms' errors, as dicts of field -> messages ("__all__" for the form's)."""
     found = []
@@ -244,6 +251,15 @@ class PendingChangeAdminMixin:
         return None
 
     def response_change(self, request, obj):
+        published = PUBLISH in request.POST and IS_POPUP_VAR not in request.POST
+        if not getattr(request, "hold_as_pending", False) and published:
+            release_edit_lock(request, self.opts, obj.pk)
+            self.message_user(
+                request,
+                f"“{obj}” is published: readers see this version now.",
+                messages.SUCCESS,
+            )
+            return self.response_post_save_change(request, obj)
         if not getattr(request, "hold_as_pending", False):
             return super().response_change(request, obj)
         release_edit_lock(request, self.opts, obj.pk)
@@ -403,6 +419,8 @@ class PendingChangeAdminMixin:
                 continue
             field = form.fields[name]
             live, new = form[name].initial, form.data.get(name, "")
+            if same_text(live, new):  # a browser sends a text area's lines ending CRLF
+                continue
             found.append(self._difference(str(field.label or name), field, live, new, form, name))
         for formset in self.pending_formsets(request, obj, pending):
             for number, inline_form in enumerate(formset.forms, start=1):
@@ -418,6 +436,9 @@ class PendingChangeAdminMixin:
                     continue
                 for name in inline_form.changed_data:
                     field = inline_form.fields[name]
+                    sent = inline_form.data.get(inline_form.add_prefix(name), "")
+                    if same_text(inline_form[name].initial, sent):
+                        continue
                     found.append(
                         self._difference(
                             f"{title}: {field.label or name}",

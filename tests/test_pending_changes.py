@@ -65,7 +65,8 @@ def test_an_editors_change_waits_until_a_publisher_publishes_it(edith, pat):
     assert "Memorandum of Understanding signed" in compare.content.decode()
 
     publisher_form["_publish"] = "Publish"
-    assert pat.post(url, publisher_form).status_code == 302
+    published = pat.post(url, publisher_form, follow=True)
+    assert "is published: readers see this version now" in published.content.decode()
     milestone.refresh_from_db()
     assert milestone.title == "Memorandum of Understanding signed"
     assert "Memorandum of Understanding signed" in public_text(milestone)
@@ -399,3 +400,17 @@ def test_the_role_matrix_for_publishing_a_change_to_live_history(kind, role, pub
     item.refresh_from_db()
     assert getattr(item, field) == (f"{before} (changed)" if publishes else before)
     assert PendingChange.objects.exists() is not publishes
+
+
+def test_compare_lists_no_text_the_browser_only_sent_with_other_line_endings(edith, pat):
+    """Browsers send a text area's lines ending CRLF: an untouched text is no change."""
+    meeting = make_meeting(title="Tenth meeting", full_text="First paragraph.\n\nSecond one.")
+    make_attendance(meeting, person=make_person(name="Sun Dong"), post="Secretary")
+    url = change_url(meeting)
+    form, _ = opened(edith, url, "meeting_form")
+    form["full_text"] = form["full_text"].replace("\n", "\r\n")  # as a browser sends it
+    form["attendances-0-post"] = "Secretary for Innovation, Technology and Industry"
+    assert edith.post(url, form).status_code == 302
+    compare = pat.get(f"/admin/meetings/meeting/{meeting.pk}/compare/").content.decode()
+    assert "Attendance 1: Post" in compare
+    assert "Full text" not in compare
