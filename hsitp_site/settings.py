@@ -177,6 +177,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("zh-hant", "繁體中文")]
+# The language the history's texts are written in (the interface is translated; the content
+# is not yet): on other pages they are marked lang="en" (site_tags: content_lang).
+CONTENT_LANGUAGE = "en"
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["hsitp_site.formats"]  # dates as written in Hong Kong English
 TIME_ZONE = "Asia/Hong_Kong"

@@ -274,10 +274,15 @@ class Meeting(PublishableItem):
     @property
     def venue_display(self) -> str:
         """'in Shenzhen', 'by video conference', 'in Hong Kong and by video conference', ''."""
-        parts = [gettext("in %(place)s") % {"place": self.place}] if self.place else []
+        return gettext(" and ").join(part % {"place": self.place} for part in self.venue_parts())
+
+    def venue_parts(self) -> list[str]:
+        """The venue's phrases, "%(place)s" standing for the place (a page marks its
+        language: site_tags.venue)."""
+        parts = [gettext("in %(place)s")] if self.place else []
         if self.mode == Mode.VIDEO:
             parts.append(gettext("by video conference"))
-        return gettext(" and ").join(parts)
+        return parts
 
     def attendances_by_role(self, role):
         return [a for a in self.attendances.all() if a.role == role]
