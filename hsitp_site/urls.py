@@ -17,6 +17,7 @@ from meetings.feeds import MeetingAtomFeed, MeetingFeed
 from meetings.sitemaps import MeetingSitemap, OrganisationSitemap, PersonSitemap
 from milestones.feeds import MilestoneAtomFeed, MilestoneFeed
 from milestones.sitemaps import MilestoneSitemap
+from opendata.views import ApiIndexView
 from pages.sitemaps import StaticPagesSitemap, robots_txt
 from pages.views import HomeView
 from search.views import SearchView
@@ -71,6 +72,8 @@ urlpatterns += i18n_patterns(
     path("milestones/", include("milestones.urls")),
     path("", include("meetings.urls")),
     path("search/", SearchView.as_view(), name="search"),
+    # The open-data page (also JSON, by content negotiation); its endpoints are above.
+    path("api/", ApiIndexView.as_view(), name="open-data"),
     prefix_default_language=False,
 )
 

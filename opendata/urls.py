@@ -1,4 +1,6 @@
-"""/api/: the open-data endpoints (README.md, "Public pages and open data")."""
+"""/api/...: the open-data endpoints (README.md, "Public pages and open data"). The index
+page of them, /api/, is a page for readers in each language (hsitp_site/urls.py, named
+"open-data"); these are the same in every language."""
 
 from django.urls import path
 
@@ -11,5 +13,4 @@ urlpatterns = [
     path("milestones.csv", views.MilestoneCSVView.as_view(), name="milestones-csv"),
     path("meetings.csv", views.MeetingCSVView.as_view(), name="meetings-csv"),
     path("timeline.json", views.TimelineJSONView.as_view(), name="timeline"),
-    path("", views.ApiIndexView.as_view(), name="index"),
 ]

@@ -60,7 +60,9 @@ from pagecache.version import content_version, page_stored, scheduled_moment
 # The views that are cached: every public page, feed and data endpoint. The admin is not;
 # tests/test_caching.py checks that nothing public is missed.
 CACHED_NAMESPACES = frozenset({"milestones", "meetings", "api", "feeds"})
-CACHED_URL_NAMES = frozenset({"home", "search", "calendar", "sitemap", "sitemap-section", "robots"})
+CACHED_URL_NAMES = frozenset(
+    {"home", "search", "open-data", "calendar", "sitemap", "sitemap-section", "robots"}
+)
 NOT_CACHED_NAMESPACES = frozenset({"admin"})
 NOT_CACHED_URL_NAMES: frozenset[str] = frozenset()
 # Request headers a response may vary on that are not part of the key (see above).

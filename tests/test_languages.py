@@ -92,3 +92,15 @@ def test_chinese_sentences_end_with_chinese_punctuation(client):
     assert "release.txt，於2024年8月30日發出。" in page
     english = client.get("/meetings/jtf/").content.decode()
     assert "release.txt, issued 30 August 2024." in english
+
+
+def test_the_open_data_page_answers_in_each_language_and_its_switch_goes_between_them(client, db):
+    english = client.get("/api/")
+    chinese = client.get("/zh-hant/api/")
+    assert english.status_code == chinese.status_code == 200
+    assert '<html lang="zh-Hant-HK">' in chinese.content.decode()
+    assert 'hreflang="zh-Hant" lang="zh-Hant">繁體中文</a>' in english.content.decode()
+    assert 'href="http://testserver/zh-hant/api/"' in english.content.decode()
+    assert 'href="http://testserver/api/"' in chinese.content.decode()  # not to itself
+    data = client.get("/zh-hant/api/", HTTP_ACCEPT="application/json").json()
+    assert any(item["url"].endswith("/api/milestones/") for item in data)
