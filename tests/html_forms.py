@@ -77,3 +77,11 @@ def form_data(html: str, form_id: str) -> dict[str, list[str] | str]:
     reader.feed(html)
     assert reader.data, f'no <form id="{form_id}"> with fields on the page'
     return {name: values[0] if len(values) == 1 else values for name, values in reader.data.items()}
+
+
+def opened(client, url: str, form_id: str) -> tuple[dict, str]:
+    """The form `form_id` of the page at `url` as a browser would send it, and the page."""
+    response = client.get(url)
+    assert response.status_code == 200
+    html = response.content.decode()
+    return form_data(html, form_id), html

@@ -22,16 +22,9 @@ from tests.factories import (
     make_series,
     make_user,
 )
-from tests.html_forms import form_data
+from tests.html_forms import form_data, opened
 
 pytestmark = pytest.mark.django_db
-
-
-def opened(client: Client, url: str, form_id: str) -> tuple[dict, str]:
-    response = client.get(url)
-    assert response.status_code == 200
-    html = response.content.decode()
-    return form_data(html, form_id), html
 
 
 def public_text(obj) -> str:

@@ -22,7 +22,7 @@ from publishing import scheduling
 from publishing.models import PendingChange
 from publishing.pending import SCHEDULED_REASON
 from tests.factories import change_url, make_attendance, make_meeting, make_milestone, make_person
-from tests.html_forms import form_data
+from tests.html_forms import opened
 
 # Real commits: every process learns of a schedule when it commits (publishing/scheduling.py).
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -41,13 +41,6 @@ def _page_cache_on(settings):
 def clock():
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
-
-
-def opened(client, url, form_id) -> tuple[dict, str]:
-    response = client.get(url)
-    assert response.status_code == 200
-    html = response.content.decode()
-    return form_data(html, form_id), html
 
 
 def public_text(url: str) -> str:
