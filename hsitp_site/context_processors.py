@@ -5,6 +5,8 @@ from django.urls import reverse, translate_url
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from translations.languages import OG_LOCALE, PAGE_TAG, TEXT_TAG, normalise
+
 # (label, URL name): the main navigation, in order. A section is "current" when the
 # request path starts with its URL.
 NAVIGATION = [
@@ -35,7 +37,7 @@ def languages(request):
         alternates.append(
             {
                 "code": code,
-                "hreflang": "zh-Hant" if code == "zh-hant" else code,
+                "hreflang": TEXT_TAG[code],
                 "name": info["name_local"],
                 "url": request.build_absolute_uri(translate_url(path, code)),
                 "current": code == current,
@@ -46,5 +48,6 @@ def languages(request):
         "language_alternates": alternates,
         "x_default_url": default_url,
         "canonical_url": request.build_absolute_uri(request.path),
-        "og_locale": "zh_HK" if current == "zh-hant" else "en_GB",
+        "og_locale": OG_LOCALE[normalise(current)],
+        "page_lang": PAGE_TAG[normalise(current)],
     }

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     # Below the domain: what every publishable thing shares, the page cache, and the import
     # framework the domain apps register their importers with (README.md, "Architecture").
     "publishing",
+    "translations",  # texts in English and Chinese (translations/fields.py)
     "pagecache",
     "importing",
     # The domain.
@@ -176,10 +177,11 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English"), ("zh-hant", "繁體中文")]
-# The language the history's texts are written in (the interface is translated; the content
-# is not yet): on other pages they are marked lang="en" (site_tags: content_lang).
-CONTENT_LANGUAGE = "en"
+# English, Traditional Chinese (Hong Kong usage) and Simplified Chinese, which is made from the
+# Traditional with OpenCC (translations/languages.py). The history's texts are written in
+# English and Traditional Chinese (translations/fields.py); a text shown in another language
+# than its page's is marked with its own (lang="en").
+LANGUAGES = [("en", "English"), ("zh-hant", "繁體中文"), ("zh-hans", "简体中文")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["hsitp_site.formats"]  # dates as written in Hong Kong English
 TIME_ZONE = "Asia/Hong_Kong"

@@ -1,8 +1,9 @@
 """Top-level URL configuration.
 
 Pages for readers are in `i18n_patterns`: English at the plain URLs, Traditional Chinese
-under /zh-hant/. Machine-readable endpoints (API, feeds, calendar, sitemap) and the admin
-are language-neutral.
+under /zh-hant/, Simplified under /zh-hans/; so are the feeds and the calendar, whose texts
+are in the language of their address. The API (which takes ?lang=), the sitemap and the
+admin are language-neutral.
 """
 
 from django.conf import settings
@@ -46,8 +47,6 @@ handler403 = "publishing.views.permission_denied"  # in the admin: why, and what
 # Language-neutral: data for machines, and the editors' desk.
 urlpatterns = [
     path("api/", include("opendata.urls")),
-    path("meetings.ics", meeting_views.MeetingCalendarView.as_view(), name="calendar"),
-    path("feeds/", include(feed_patterns)),
     # An index of sections, each in pages of at most 1,000 items: no response grows with
     # the history (publishing/sitemaps.py).
     path(
@@ -74,6 +73,9 @@ urlpatterns += i18n_patterns(
     path("search/", SearchView.as_view(), name="search"),
     # The open-data page (also JSON, by content negotiation); its endpoints are above.
     path("api/", ApiIndexView.as_view(), name="open-data"),
+    # Feeds and the calendar, in the language of their address (/zh-hant/meetings.ics).
+    path("meetings.ics", meeting_views.MeetingCalendarView.as_view(), name="calendar"),
+    path("feeds/", include(feed_patterns)),
     prefix_default_language=False,
 )
 

@@ -26,6 +26,7 @@ from publishing.admin import (
 )
 from publishing.editing import LostUpdateGuardMixin
 from publishing.history import ReadableHistoryAdmin
+from translations.desk import side_by_side, simplified_fieldset, translated_search_fields
 
 
 class AttendanceInlineForm(forms.ModelForm):
@@ -45,7 +46,7 @@ class AttendanceInline(admin.TabularInline):
     form = AttendanceInlineForm
     extra = 1
     autocomplete_fields = ["person", "organisation"]
-    fields = ["role", "person", "organisation", "post", "side", "position"]
+    fields = ["role", "person", "organisation", "post", "post_zh_hant", "side", "position"]
 
     def get_queryset(self, request):
         # The rows' names ("Sun Dong, co-chair at ...") and their choices, in one query.
@@ -114,8 +115,12 @@ class MeetingSeriesAdmin(ShownByMeetingsAdmin):
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
     ordering = ["name"]  # Meta.ordering is dropped once get_queryset() counts
-    search_fields = ["name"]
+    search_fields = translated_search_fields(MeetingSeries, ["name"])
     prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": side_by_side(MeetingSeries, ["name", "slug", "parent"])}),
+        simplified_fieldset(MeetingSeries),
+    ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(meeting_total=Count("meetings"))
@@ -151,7 +156,7 @@ class MeetingAdmin(PublishableAdmin):
         "date_precision",
     ]
     list_select_related = ["series"]
-    search_fields = ["title", "summary", "full_text", "place"]
+    search_fields = translated_search_fields(Meeting, ["title", "summary", "full_text", "place"])
     date_hierarchy = "date_start"
     prepopulated_fields = {"slug": ["title"]}
     inlines = [AttendanceInline, MeetingPhotoInline]
@@ -174,7 +179,11 @@ class MeetingAdmin(PublishableAdmin):
     fieldsets = [
         (
             None,
-            {"fields": ["title", "slug", ("series", "number"), ("place", "mode"), "announced"]},
+            {
+                "fields": side_by_side(
+                    Meeting, ["title", "slug", ("series", "number"), "place", "mode", "announced"]
+                )
+            },
         ),
         (
             "Date",
@@ -188,7 +197,8 @@ class MeetingAdmin(PublishableAdmin):
                 "are shown for reference.",
             },
         ),
-        ("Text", {"fields": ["summary", "full_text"]}),
+        ("Text", {"fields": side_by_side(Meeting, ["summary", "full_text"])}),
+        simplified_fieldset(Meeting),
         ("Publication", {"fields": ["state", "published_at", "needs_review", "review_note"]}),
         (
             "Source",
@@ -223,15 +233,31 @@ class AttendeeAdmin(ShownByMeetingsAdmin):
 
 @admin.register(Person)
 class PersonAdmin(AttendeeAdmin):
-    list_display = ["name", "honorific", "meetings_attended"]
+    list_display = ["name", "name_zh_hant", "honorific", "meetings_attended"]
     inlines = [PersonMeetingsInline]
+    search_fields = translated_search_fields(Person, ["name"])
+    fieldsets = [
+        (None, {"fields": side_by_side(Person, ["honorific", "name", "slug"])}),
+        simplified_fieldset(Person),
+    ]
 
 
 @admin.register(Organization)
 class OrganizationAdmin(AttendeeAdmin):
-    list_display = ["name", "abbreviation", "side", "listed", "meetings_attended"]
+    list_display = ["name", "name_zh_hant", "abbreviation", "side", "listed", "meetings_attended"]
     list_filter = [*ShownByMeetingsAdmin.list_filter, "side", "listed"]
-    search_fields = ["name", "abbreviation"]
+    search_fields = translated_search_fields(Organization, ["name", "abbreviation"])
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": side_by_side(
+                    Organization, ["name", "abbreviation", "slug", "side", "listed"]
+                )
+            },
+        ),
+        simplified_fieldset(Organization),
+    ]
     inlines = [OrganisationMeetingsInline]
 
     def get_readonly_fields(self, request, obj=None):
@@ -251,7 +277,12 @@ class AttendanceAdmin(LostUpdateGuardMixin, ReadableHistoryAdmin):
     list_display = ["meeting", "role", "person", "organisation", "post", "side"]
     list_filter = ["role", "side"]
     list_select_related = ["meeting", "person", "organisation"]
-    search_fields = ["person__name", "organisation__name", "post", "meeting__title"]
+    search_fields = [
+        *translated_search_fields(Person, ["name"], "person__"),
+        *translated_search_fields(Organization, ["name"], "organisation__"),
+        *translated_search_fields(Attendance, ["post"]),
+        "meeting__title",
+    ]
     autocomplete_fields = ["meeting", "person", "organisation"]
 
     def waits_for_review(self, request, obj) -> bool:

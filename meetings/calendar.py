@@ -21,7 +21,7 @@ def meetings_calendar(meetings, request) -> bytes:
         event = Event()
         event.add("uid", f"meeting-{meeting.slug}@{host}")
         event.add("dtstamp", stamp)
-        event.add("summary", meeting.title)
+        event.add("summary", meeting.local.title)
         # All-day events: the exact hour is not in the sources. Non-day precision spans
         # the whole interval that is known.
         event.add("dtstart", meeting.date_start)
@@ -29,11 +29,11 @@ def meetings_calendar(meetings, request) -> bytes:
         if meeting.date_precision != DatePrecision.DAY:
             event.add("status", "TENTATIVE")
         # The mode stands in for a missing place, but "Not stated" is no location.
-        location = meeting.place or (meeting.get_mode_display() if meeting.mode else "")
+        location = meeting.local.place or (meeting.get_mode_display() if meeting.mode else "")
         if location:
             event.add("location", location)
         if meeting.summary:
-            event.add("description", meeting.summary)
+            event.add("description", meeting.local.summary)
         event.add("url", request.build_absolute_uri(meeting.get_absolute_url()))
         if meeting.updated_at:
             event.add("last-modified", meeting.updated_at)

@@ -25,12 +25,12 @@ class MeetingFeed(PublishedItemsFeed):
 
     def item_description(self, item):
         """The date as written, the place (or the mode when no place is given), the summary."""
-        place = item.place or (item.get_mode_display() if item.mode == Mode.VIDEO else "")
+        place = item.local.place or (item.get_mode_display() if item.mode == Mode.VIDEO else "")
         when_where = (
             format_html("{} · {}", item.date_display, place) if place else item.date_display
         )
         return format_html(
-            "<p>{}</p>{}", when_where, linebreaks_filter(item.summary, autoescape=True)
+            "<p>{}</p>{}", when_where, linebreaks_filter(item.local.summary, autoescape=True)
         )
 
 

@@ -1,4 +1,5 @@
 import django_filters
+from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Meeting, MeetingSeries, Mode, Organization
@@ -16,9 +17,20 @@ def published_organisations(request=None):
     return Organization.objects.public()
 
 
+class LocalNameField(forms.ModelChoiceField):
+    """Choices named in the page's language (a Localized label: the widget marks English)."""
+
+    def label_from_instance(self, obj):
+        return getattr(obj, "local_name", None) or obj.local.name
+
+
+class LocalNameChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = LocalNameField
+
+
 class MeetingFilter(django_filters.FilterSet):
     year = year_filter(_("Year"))
-    series = django_filters.ModelChoiceFilter(
+    series = LocalNameChoiceFilter(
         label=_("Series"),
         field_name="series",
         queryset=published_series,
@@ -33,7 +45,7 @@ class MeetingFilter(django_filters.FilterSet):
         choices=[c for c in Mode.choices if c[0]],
         empty_label=_("In person or by video"),
     )
-    organisation = django_filters.ModelChoiceFilter(
+    organisation = LocalNameChoiceFilter(
         label=_("Organisation"),
         field_name="attendances__organisation",
         queryset=published_organisations,

@@ -31,6 +31,9 @@ from publishing.models import (
     SlugManager,
     merge_constraints,
 )
+from translations.fields import Translations
+from translations.languages import ENGLISH, TEXT_TAG
+from translations.text import Localized, Translatable
 
 
 class Side(models.TextChoices):
@@ -104,7 +107,9 @@ class AttendeeQuerySet(models.QuerySet):
     def mentioned_in(self, text: str):
         """Those whose name or abbreviation occurs in `text` (found by the database, so
         that a page need not try every name): candidates for `link_mentions`."""
-        found = Q(text__contains=F("name"))
+        found = Q(text__contains=F("name")) | (
+            Q(text__contains=F("name_zh_hant")) & ~Q(name_zh_hant="")
+        )
         if any(field.name == "abbreviation" for field in self.model._meta.fields):
             found |= Q(text__contains=F("abbreviation")) & ~Q(abbreviation="")
         return self.alias(text=Value(text, output_field=models.TextField())).filter(found)
@@ -135,10 +140,11 @@ class MeetingSeriesQuerySet(models.QuerySet):
         return self.filter(Exists(Meeting.objects.live().filter(series=OuterRef("pk"))))
 
 
-class MeetingSeries(models.Model):
+class MeetingSeries(Translatable, models.Model):
     """A body that meets repeatedly, e.g. the Joint Task Force on the Development of ..."""
 
     name = models.CharField(max_length=300, unique=True)
+    name_translations = Translations("name")
     slug = models.SlugField(max_length=100, unique=True)
     parent = models.ForeignKey(
         "self",
@@ -186,7 +192,7 @@ class MeetingQuerySet(PublishableQuerySet):
 MeetingManager = SlugManager.from_queryset(MeetingQuerySet)
 
 
-class Meeting(PublishableItem):
+class Meeting(Translatable, PublishableItem):
     series = models.ForeignKey(
         MeetingSeries, on_delete=models.PROTECT, related_name="meetings", null=True, blank=True
     )
@@ -194,6 +200,7 @@ class Meeting(PublishableItem):
         null=True, blank=True, help_text="The meeting's number in its series (11 for the 11th)."
     )
     title = models.CharField(max_length=300)
+    title_translations = Translations("title")
     slug = models.SlugField(max_length=120, unique=True)
     announced = models.BooleanField(
         "announced, not yet held",
@@ -204,6 +211,7 @@ class Meeting(PublishableItem):
     place = models.CharField(
         max_length=200, blank=True, help_text="Where it was held, e.g. Shenzhen, Hong Kong."
     )
+    place_translations = Translations("place")
     mode = models.CharField(max_length=12, choices=Mode.choices, blank=True, default="")
     stated_month = models.PositiveSmallIntegerField(
         null=True, blank=True, help_text="Month as written in the release (when no year is known)."
@@ -212,7 +220,9 @@ class Meeting(PublishableItem):
         null=True, blank=True, help_text="Day as written in the release (when no year is known)."
     )
     summary = models.TextField(blank=True, help_text="The lead paragraph.")
+    summary_translations = Translations("summary")
     full_text = models.TextField(blank=True, help_text="The full text of the release.")
+    full_text_translations = Translations("full_text")
     source_url = models.URLField("source URL", blank=True)
     source_published_on = models.DateField(
         "source published on", null=True, blank=True, help_text="When the release was issued."
@@ -244,9 +254,10 @@ class Meeting(PublishableItem):
         data = {
             "@context": "https://schema.org",
             "@type": "Event",
-            "name": self.title,
+            "name": self.local.title,
             "url": url,
-            "description": self.summary,
+            "description": self.local.summary,
+            "inLanguage": TEXT_TAG[self.local.summary.language],
             "eventStatus": "https://schema.org/EventScheduled",
             "eventAttendanceMode": (
                 "https://schema.org/OnlineEventAttendanceMode"
@@ -258,15 +269,15 @@ class Meeting(PublishableItem):
             data["startDate"] = self.date_start.isoformat()
             data["endDate"] = self.date_end.isoformat()
         if self.place:
-            data["location"] = {"@type": "Place", "name": self.place}
+            data["location"] = {"@type": "Place", "name": self.local.place}
         elif self.mode == Mode.VIDEO:
             data["location"] = {"@type": "VirtualLocation", "name": "Video conference"}
         if self.series:
-            data["superEvent"] = {"@type": "EventSeries", "name": self.series.name}
+            data["superEvent"] = {"@type": "EventSeries", "name": self.series.local.name}
         data["attendee"] = [
-            {"@type": "Person", "name": a.person.name, "jobTitle": a.post}
+            {"@type": "Person", "name": a.person.local.name, "jobTitle": a.local.post}
             if a.person
-            else {"@type": "GovernmentOrganization", "name": a.organisation.name}
+            else {"@type": "GovernmentOrganization", "name": a.organisation.local.name}
             for a in self.attendances.all()
         ]
         return data
@@ -274,7 +285,8 @@ class Meeting(PublishableItem):
     @property
     def venue_display(self) -> str:
         """'in Shenzhen', 'by video conference', 'in Hong Kong and by video conference', ''."""
-        return gettext(" and ").join(part % {"place": self.place} for part in self.venue_parts())
+        place = self.local.place
+        return gettext(" and ").join(part % {"place": place} for part in self.venue_parts())
 
     def venue_parts(self) -> list[str]:
         """The venue's phrases, "%(place)s" standing for the place (a page marks its
@@ -310,9 +322,11 @@ class Meeting(PublishableItem):
         return list(groups.items())
 
 
-class Person(models.Model):
+class Person(Translatable, models.Model):
     honorific = models.CharField(max_length=30, blank=True, help_text="Mr, Ms, Dr, Professor…")
+    honorific_translations = Translations("honorific")
     name = models.CharField(max_length=200, unique=True, help_text="As the person is known.")
+    name_translations = Translations("name")
     slug = models.SlugField(max_length=100, unique=True)
 
     objects = AttendeeManager()
@@ -332,13 +346,27 @@ class Person(models.Model):
         return (self.slug,)
 
     @property
+    def local_name(self) -> Localized:
+        """The name in the page's language: "Professor Sun Dong", "孫東教授" (a Chinese
+        honorific follows the name), the English where no Chinese name is known."""
+        name = self.local.name
+        if name.language == ENGLISH:
+            return Localized(str(self), ENGLISH)
+        honorific = self.local.honorific
+        return Localized(
+            name + (honorific if honorific.language == name.language else ""), name.language
+        )
+
+    @property
     def mention_names(self) -> tuple[str, ...]:
-        return mention_names(self.name)
+        return mention_names(self.name, "", self.name_zh_hant)
 
 
-class Organization(models.Model):
+class Organization(Translatable, models.Model):
     name = models.CharField(max_length=300)
+    name_translations = Translations("name")
     abbreviation = models.CharField(max_length=30, blank=True, help_text="CEDD, HSITPL…")
+    abbreviation_translations = Translations("abbreviation")
     side = models.CharField(
         max_length=12,
         choices=Side.choices,
@@ -375,10 +403,22 @@ class Organization(models.Model):
 
     @property
     def mention_names(self) -> tuple[str, ...]:
-        return mention_names(self.name, self.abbreviation)
+        return mention_names(self.name, self.abbreviation, self.name_zh_hant)
 
     def natural_key(self):
         return (self.slug,)
+
+    @property
+    def local_name(self) -> Localized:
+        """The name and abbreviation in the page's language: "Civil Engineering and
+        Development Department (CEDD)", "土木工程拓展署（土拓署）"."""
+        name = self.local.name
+        abbreviation = self.local.abbreviation
+        if not abbreviation or abbreviation.language != name.language:
+            return name
+        if name.language == ENGLISH:
+            return Localized(f"{name} ({abbreviation})", ENGLISH)
+        return Localized(f"{name}（{abbreviation}）", name.language)
 
 
 ROLE_ORDER = Case(
@@ -414,7 +454,7 @@ class AttendanceManager(models.Manager.from_queryset(AttendanceQuerySet)):
         )
 
 
-class Attendance(models.Model):
+class Attendance(Translatable, models.Model):
     """A person and/or organisation at a meeting, in a role, holding a post at the time."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
@@ -431,6 +471,7 @@ class Attendance(models.Model):
         help_text="The post held at the time, e.g. Secretary for Innovation, Technology and "
         "Industry.",
     )
+    post_translations = Translations("post")
     side = models.CharField(max_length=12, choices=Side.choices, blank=True, default="")
     position = models.PositiveSmallIntegerField(
         default=0, help_text="Order of mention in the source."

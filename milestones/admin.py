@@ -11,6 +11,7 @@ from publishing.admin import (
     YearListFilter,
 )
 from publishing.models import PublicationState
+from translations.desk import side_by_side, simplified_fieldset, translated_search_fields
 
 
 class MergedParagraphInline(admin.TabularInline):
@@ -46,7 +47,7 @@ class MilestoneAdmin(PublishableAdmin):
         "needs_review",
         "source_document",
     ]
-    search_fields = ["title", "body", "slug"]
+    search_fields = [*translated_search_fields(Milestone, ["title", "body"]), "slug"]
     date_hierarchy = "date_start"
     prepopulated_fields = {"slug": ["title"]}
     list_per_page = 50
@@ -61,7 +62,8 @@ class MilestoneAdmin(PublishableAdmin):
         "updated_at",
     ]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "body", "lead_image"]}),
+        (None, {"fields": side_by_side(Milestone, ["title", "slug", "body", "lead_image"])}),
+        simplified_fieldset(Milestone),
         (
             "Date",
             {

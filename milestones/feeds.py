@@ -26,7 +26,7 @@ class MilestoneFeed(PublishedItemsFeed):
     def item_description(self, item):
         """The date as written, then the body."""
         return format_html(
-            "<p>{}</p>{}", item.date_display, linebreaks_filter(item.body, autoescape=True)
+            "<p>{}</p>{}", item.date_display, linebreaks_filter(item.local.body, autoescape=True)
         )
 
 

@@ -13,9 +13,16 @@ from publishing.models import (
     SlugManager,
     merge_constraints,
 )
+from translations.fields import Translations
+from translations.languages import TEXT_TAG
+from translations.text import Translatable
 
 UNDATED_SORT = "9999-12-31"
 YEARS_INDEX = "milestone_sort_published_idx"
+
+
+# The texts in which a milestone may mention a person or organisation.
+MENTIONING_FIELDS = ("title", "body", "title_zh_hant", "body_zh_hant")
 
 
 class MilestoneQuerySet(PublishableQuerySet):
@@ -56,11 +63,13 @@ class MilestoneQuerySet(PublishableQuerySet):
             return [int(row[0][:4]) for row in cursor.fetchall()]
 
     def containing_any(self, names):
-        """Milestones whose title or body contains any of `names` (on PostgreSQL a trigram
-        index answers it: migration 0005_mention_trigram_index)."""
+        """Milestones whose title or body, in English or Traditional Chinese, contains any
+        of `names` (on PostgreSQL a trigram index answers it for the English: migration
+        0005_mention_trigram_index)."""
         query = Q()
         for name in names:
-            query |= Q(title__contains=name) | Q(body__contains=name)
+            for field in MENTIONING_FIELDS:
+                query |= Q(**{f"{field}__contains": name})
         return self.filter(query) if names else self.none()
 
     def mentioning(self, names) -> list:
@@ -68,13 +77,17 @@ class MilestoneQuerySet(PublishableQuerySet):
         if not names:
             return []
         candidates = self.containing_any(names)
-        return [m for m in candidates if mentions(f"{m.title}\n{m.body}", names)]
+        return [
+            m
+            for m in candidates
+            if mentions("\n".join(getattr(m, field) for field in MENTIONING_FIELDS), names)
+        ]
 
 
 MilestoneManager = SlugManager.from_queryset(MilestoneQuerySet)
 
 
-class Milestone(PublishableItem):
+class Milestone(Translatable, PublishableItem):
     """One event in the park's history, as published on the timeline."""
 
     title = models.CharField(
@@ -82,12 +95,14 @@ class Milestone(PublishableItem):
         help_text="A short headline for the timeline. The importer drafts one from the "
         "first sentence; please improve it.",
     )
+    title_translations = Translations("title")
     slug = models.SlugField(
         max_length=100,
         unique=True,
         help_text="The milestone's web address. Change it only before publishing.",
     )
     body = models.TextField(help_text="The milestone as readers will see it.")
+    body_translations = Translations("body")
     lead_image = models.ForeignKey(
         "pictures.Picture",
         # A picture a milestone shows cannot be deleted from under it (the admin says which
@@ -147,8 +162,9 @@ class Milestone(PublishableItem):
         data = {
             "@context": "https://schema.org",
             "@type": "Event",
-            "name": self.title,
-            "description": self.body,
+            "name": self.local.title,
+            "description": self.local.body,
+            "inLanguage": TEXT_TAG[self.local.body.language],
             "url": url,
             "eventStatus": "https://schema.org/EventScheduled",
         }

@@ -5,6 +5,7 @@ from milestones.filters import MilestoneFilter
 from milestones.models import Milestone
 from publishing.mentions import link_mentions, mention_targets
 from publishing.views import PreviewMixin, PublicQuerysetMixin
+from translations.fields import with_translations
 
 
 class PublishedMilestoneMixin(PublicQuerysetMixin):
@@ -44,12 +45,15 @@ class MilestoneDetailView(PreviewMixin, PublishedMilestoneMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         milestone = self.object
-        published = Milestone.objects.published().only("title", "slug", "sort_key")
+        fields = with_translations(Milestone, ("title", "slug", "sort_key"))
+        published = Milestone.objects.published().only(*fields)
         key = milestone.sort_key
         context["previous"] = published.filter(sort_key__lt=key).order_by("-sort_key").first()
         context["next"] = published.filter(sort_key__gt=key).order_by("sort_key").first()
-        targets = mention_targets(milestone.body)
-        context["body_html"] = link_mentions(milestone.body, targets)
+        # Names are found in the English and the Traditional text (one query per kind, as
+        # before) and linked in the text the page shows.
+        targets = mention_targets(f"{milestone.body}\n{milestone.body_zh_hant}")
+        context["body_html"] = link_mentions(milestone.local.body, targets)
         url = self.request.build_absolute_uri(milestone.get_absolute_url())
         context["structured_data"] = milestone.schema_org(url)
         if milestone.lead_image:

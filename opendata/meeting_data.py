@@ -9,41 +9,65 @@ meeting without attendees still has its row. Values are those /api/meetings/ giv
 from django.db.models import Case, F, Value, When
 from django.urls import reverse
 
-from meetings.models import NEWEST_FIRST, Meeting, Role
+from meetings.models import (
+    NEWEST_FIRST,
+    Attendance,
+    Meeting,
+    MeetingSeries,
+    Organization,
+    Person,
+    Role,
+)
 from publishing.dating import FuzzyDate
+from translations.fields import with_translations
+from translations.languages import ENGLISH, TEXT_TAG
+from translations.text import localized_value
 
 
 def _person_json(person, request):
     if person is None:
         return None
     url = request.build_absolute_uri(person.get_absolute_url())
-    return {"name": person.name, "honorific": person.honorific, "url": url}
+    name = person.local.name
+    honorific = _same_language(person.local.honorific, name, person.honorific)
+    return {"name": name, "honorific": honorific, "language": TEXT_TAG[name.language], "url": url}
 
 
 def _organisation_json(organisation, request):
     if organisation is None:
         return None
     url = request.build_absolute_uri(organisation.get_absolute_url())
-    return {"name": organisation.name, "abbreviation": organisation.abbreviation, "url": url}
+    name = organisation.local.name
+    abbreviation = _same_language(organisation.local.abbreviation, name, organisation.abbreviation)
+    return {
+        "name": name,
+        "abbreviation": abbreviation,
+        "language": TEXT_TAG[name.language],
+        "url": url,
+    }
 
 
 def meeting_json(meeting: Meeting, request) -> dict:
+    """A meeting in the active language (?lang=; English where no translation exists):
+    `language` says which one its title is in, and each person's and body's theirs."""
+    title = meeting.local.title
     return {
-        "title": meeting.title,
+        "title": title,
+        "language": TEXT_TAG[title.language],
         "slug": meeting.slug,
         "url": request.build_absolute_uri(meeting.get_absolute_url()),
-        "series": meeting.series.name if meeting.series else None,
+        "series": meeting.series.local.name if meeting.series else None,
         "number": meeting.number,
         "date": meeting.date_edtf,
         "date_precision": meeting.date_precision,
         "date_display": meeting.date_display,
-        "place": meeting.place,
+        "place": meeting.local.place,
         "mode": meeting.mode,
         "attendees": [
             {
                 "person": _person_json(a.person, request),
                 "organisation": _organisation_json(a.organisation, request),
-                "post": a.post,
+                "post": a.local.post,
                 "role": a.role,
                 "side": a.side,
             }
@@ -72,29 +96,32 @@ CSV_COLUMNS = (
     "organisation_url",
     "post",
     "side",
+    "language",  # of the meeting's title (last, so that earlier columns keep their places)
 )
 
+# The columns read, each translated one with its translations (localized_value).
 MEETING_FIELDS = (
     "pk",
-    "title",
+    *with_translations(Meeting, ["title"]),
     "slug",
-    "series__name",
+    *(f"series__{f}" for f in with_translations(MeetingSeries, ["name"])),
     "number",
     "date_precision",
     "date_start",
     "date_end",
-    "place",
+    *with_translations(Meeting, ["place"]),
     "mode",
 )
 ATTENDANCE_FIELDS = (
     "attendances__role",
-    "attendances__person__honorific",
-    "attendances__person__name",
+    *(f"attendances__person__{f}" for f in with_translations(Person, ["honorific", "name"])),
     "attendances__person__slug",
-    "attendances__organisation__name",
-    "attendances__organisation__abbreviation",
+    *(
+        f"attendances__organisation__{f}"
+        for f in with_translations(Organization, ["name", "abbreviation"])
+    ),
     "attendances__organisation__slug",
-    "attendances__post",
+    *(f"attendances__{f}" for f in with_translations(Attendance, ["post"])),
     "attendances__side",
 )
 
@@ -135,27 +162,43 @@ def csv_rows(meetings, request):
         if row["pk"] != meeting_pk:  # rows of one meeting are consecutive
             meeting_pk = row["pk"]
             date = FuzzyDate(row["date_precision"], row["date_start"], row["date_end"])
+            title = localized_value(row, "title")
             meeting_columns = [
-                row["title"],
+                title,
                 row["slug"],
                 _url(request, "meetings:detail", row["slug"]),
-                row["series__name"],
+                localized_value(row, "series__name"),
                 row["number"],
                 date.edtf,
                 row["date_precision"],
                 date.display,
-                row["place"],
+                localized_value(row, "place"),
                 row["mode"],
             ]
+        person = localized_value(row, "attendances__person__name")
+        honorific = localized_value(row, "attendances__person__honorific")
+        organisation = localized_value(row, "attendances__organisation__name")
+        abbreviation = localized_value(row, "attendances__organisation__abbreviation")
         yield [
             *meeting_columns,
             row["attendances__role"],
-            row["attendances__person__honorific"],
-            row["attendances__person__name"],
+            _same_language(honorific, person, row["attendances__person__honorific"]),
+            person,
             _url(request, "meetings:person", row["attendances__person__slug"]),
-            row["attendances__organisation__name"],
-            row["attendances__organisation__abbreviation"],
+            organisation,
+            _same_language(
+                abbreviation, organisation, row["attendances__organisation__abbreviation"]
+            ),
             _url(request, "meetings:organisation", row["attendances__organisation__slug"]),
-            row["attendances__post"],
+            localized_value(row, "attendances__post"),
             row["attendances__side"],
+            TEXT_TAG[title.language],
         ]
+
+
+def _same_language(part, name, english):
+    """An honorific or abbreviation in its name's language: the English one beside an
+    English name, nothing beside a Chinese name that has none of its own."""
+    if part is None or name is None or part.language == name.language:
+        return part
+    return english if name.language == ENGLISH else ""

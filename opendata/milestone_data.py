@@ -9,17 +9,22 @@ from django.utils.translation import gettext as _
 
 from milestones.models import Milestone
 from publishing.dating import DatePrecision, FuzzyDate
+from translations.languages import TEXT_TAG
 
 
 def milestone_json(milestone: Milestone, request) -> dict:
+    """A milestone in the active language (?lang=; English where no translation exists):
+    `language` says which one its title is in."""
+    title = milestone.local.title
     return {
-        "title": milestone.title,
+        "title": title,
+        "language": TEXT_TAG[title.language],
         "slug": milestone.slug,
         "url": request.build_absolute_uri(milestone.get_absolute_url()),
         "date": milestone.date_edtf,
         "date_precision": milestone.date_precision,
         "date_display": milestone.date_display,
-        "body": milestone.body,
+        "body": milestone.local.body,
         "source": {
             "document": milestone.source_document or None,
             "paragraph": milestone.source_paragraph,
@@ -37,6 +42,7 @@ CSV_COLUMNS = (
     "body",
     "source_document",
     "source_paragraph",
+    "language",  # last, so that earlier columns keep their places
 )
 
 
@@ -47,6 +53,7 @@ def csv_row(milestone, request) -> list:
         *(data[column] for column in CSV_COLUMNS[:7]),
         data["source"]["document"],
         data["source"]["paragraph"],
+        data["language"],
     ]
 
 
@@ -93,8 +100,8 @@ def timeline_media(picture, request) -> dict | None:
     return {
         "url": _absolute(request, picture.medium.url),
         "thumbnail": _absolute(request, picture.thumbnail.url),
-        "caption": picture.caption,
-        "credit": picture.credit,
+        "caption": picture.local.caption,
+        "credit": picture.local.credit,
         "alt": picture.alt,
     }
 
@@ -105,10 +112,10 @@ def timeline_event(milestone, request) -> dict:
         **timeline_dates(milestone.fuzzy_date),
         "display_date": milestone.date_display,
         "text": {
-            "headline": format_html("{}", milestone.title),
+            "headline": format_html("{}", milestone.local.title),
             "text": format_html(
                 '{}<p><a href="{}">{}</a></p>',
-                linebreaks_filter(milestone.body, autoescape=True),
+                linebreaks_filter(milestone.local.body, autoescape=True),
                 url,
                 _("More about this milestone"),
             ),

@@ -11,6 +11,7 @@ import csv
 
 from django.http import JsonResponse, StreamingHttpResponse
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
@@ -21,6 +22,7 @@ from milestones.filters import MilestoneFilter
 from milestones.views import PublishedMilestoneMixin
 from opendata import meeting_data, milestone_data
 from opendata.json import filtered_list_response
+from translations.languages import LANG_PARAMETER
 
 # (URL name, format, description): what /api/ lists, in this order.
 ENDPOINTS = [
@@ -101,10 +103,40 @@ class ApiIndexView(TemplateView):
         return response
 
 
+# Languages ----------------------------------------------------------------------------
+
+
+def _in_language(language: str, chunks):
+    """A streamed body produced in `language` (the rows are read as it is sent)."""
+    with translation.override(language):
+        yield from chunks
+
+
+class LanguageMixin:
+    """?lang=en (the default), zh-hant or zh-hans: the texts in that language, English
+    where none is written; anything else is a 400 that says what is accepted."""
+
+    def dispatch(self, request, *args, **kwargs):
+        requested = request.GET.get("lang", "en")
+        language = LANG_PARAMETER.get(requested.lower())
+        if language is None:
+            accepted = ", ".join(LANG_PARAMETER)
+            message = f"Unknown language {requested!r}: lang is one of {accepted}."
+            return JsonResponse(
+                {"errors": {"lang": [{"message": message, "code": "invalid_choice"}]}},
+                status=400,
+            )
+        with translation.override(language):
+            response = super().dispatch(request, *args, **kwargs)
+        if response.streaming:
+            response.streaming_content = _in_language(language, response.streaming_content)
+        return response
+
+
 # JSON lists ---------------------------------------------------------------------------
 
 
-class MilestoneListAPI(PublishedMilestoneMixin, View):
+class MilestoneListAPI(LanguageMixin, PublishedMilestoneMixin, View):
     """GET /api/milestones/: published milestones, oldest first, paginated."""
 
     page_size = 100
@@ -116,7 +148,7 @@ class MilestoneListAPI(PublishedMilestoneMixin, View):
         )
 
 
-class MeetingListAPI(PublishedMeetingMixin, View):
+class MeetingListAPI(LanguageMixin, PublishedMeetingMixin, View):
     """GET /api/meetings/: published meetings with attendees, newest first, paginated."""
 
     page_size = 50
@@ -175,7 +207,7 @@ def csv_response(filename: str, columns, rows) -> StreamingHttpResponse:
     return response
 
 
-class MilestoneCSVView(PublishedMilestoneMixin, View):
+class MilestoneCSVView(LanguageMixin, PublishedMilestoneMixin, View):
     """GET /api/milestones.csv: every published milestone, oldest first."""
 
     def get(self, request):
@@ -184,7 +216,7 @@ class MilestoneCSVView(PublishedMilestoneMixin, View):
         return csv_response("milestones.csv", milestone_data.CSV_COLUMNS, rows)
 
 
-class MeetingCSVView(PublishedMeetingMixin, View):
+class MeetingCSVView(LanguageMixin, PublishedMeetingMixin, View):
     """GET /api/meetings.csv: one row per attendance at a published meeting."""
 
     def get(self, request):
@@ -192,7 +224,7 @@ class MeetingCSVView(PublishedMeetingMixin, View):
         return csv_response("meetings.csv", meeting_data.CSV_COLUMNS, rows)
 
 
-class TimelineJSONView(PublishedMilestoneMixin, View):
+class TimelineJSONView(LanguageMixin, PublishedMilestoneMixin, View):
     """GET /api/timeline.json: the dated published milestones for TimelineJS3."""
 
     def get(self, request):

@@ -5,6 +5,7 @@ from django.utils.html import format_html
 
 from pictures.forms import PictureForm
 from pictures.models import Picture
+from translations.desk import side_by_side, simplified_fieldset, translated_search_fields
 
 
 def _fit(width, height, box: int) -> tuple[int | None, int | None]:
@@ -42,7 +43,7 @@ class PictureAdmin(admin.ModelAdmin):
     list_display = ["list_thumbnail", "__str__", "is_decorative", "dimensions", "credit"]
     list_display_links = ["list_thumbnail", "__str__"]
     list_filter = ["is_decorative"]
-    search_fields = ["alt_text", "caption", "credit", "slug"]
+    search_fields = [*translated_search_fields(Picture, ["alt_text", "caption", "credit"]), "slug"]
     list_per_page = 50
     readonly_fields = ["preview", "width", "height", "created_at", "updated_at"]
     fieldsets = [
@@ -50,11 +51,12 @@ class PictureAdmin(admin.ModelAdmin):
         (
             "Description",
             {
-                "fields": ["alt_text", "is_decorative", "caption", "credit"],
+                "fields": side_by_side(Picture, ["alt_text", "is_decorative", "caption", "credit"]),
                 "description": "Alt text is read to people who cannot see the picture; the "
                 "caption and credit are shown to everyone under it.",
             },
         ),
+        simplified_fieldset(Picture),
         (
             "Advanced",
             {"classes": ["collapse"], "fields": ["slug", "created_at", "updated_at"]},

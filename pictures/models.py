@@ -33,6 +33,8 @@ from pictures.processing import (
     make_renditions,
     process_upload,
 )
+from translations.fields import Translations
+from translations.text import Translatable
 
 logger = logging.getLogger(__name__)
 
@@ -89,7 +91,7 @@ class PictureManager(models.Manager):
         return self.get(slug=slug)
 
 
-class Picture(models.Model):
+class Picture(Translatable, models.Model):
     slug = models.SlugField(
         max_length=80,
         unique=True,
@@ -112,6 +114,7 @@ class Picture(models.Model):
         "the history, e.g. “Aerial view of the Lok Ma Chau Loop with the Shenzhen River to "
         "the north”. Leave empty only for a decorative picture.",
     )
+    alt_text_translations = Translations("alt_text")
     is_decorative = models.BooleanField(
         "decorative",
         default=False,
@@ -121,12 +124,14 @@ class Picture(models.Model):
     caption = models.CharField(
         max_length=500, blank=True, help_text="Shown under the picture on the public site."
     )
+    caption_translations = Translations("caption")
     credit = models.CharField(
         max_length=200,
         blank=True,
         help_text="Photographer or source, e.g. “Photo: Innovation, Technology and Industry "
         "Bureau”.",
     )
+    credit_translations = Translations("credit")
     width = models.PositiveIntegerField(
         null=True, editable=False, help_text="Of the stored image, in pixels."
     )
@@ -251,7 +256,7 @@ class Picture(models.Model):
     @property
     def alt(self) -> str:
         """The alt attribute: empty for a decorative picture."""
-        return "" if self.is_decorative else self.alt_text
+        return "" if self.is_decorative else self.local.alt_text
 
     def stored_file_names(self) -> list[str]:
         """Every storage name this picture uses: the image, then its renditions (distinct)."""

@@ -2,12 +2,16 @@
 
 A feed lists the `size` most recently published public items, newest publication first, in
 one query (drafts and scheduled items never). Each item links to its page; that absolute URL
-is also its stable id (guid). Descriptions are HTML, as RSS and Atom readers expect.
+is also its stable id (guid). Descriptions are HTML, as RSS and Atom readers expect. Under
+/zh-hant/ and /zh-hans/ the texts are Chinese (English where none is written yet) and the
+feed says its language.
 """
 
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
+
+from translations.fields import with_translations
 
 FEED_SIZE = 50
 
@@ -24,11 +28,12 @@ class PublishedItemsFeed(Feed):
     def items(self):
         queryset = self.model.objects.published().order_by("-published_at", "-pk")
         if self.fields:
-            queryset = queryset.only(*self.fields, "slug", "published_at", "updated_at")
+            fields = with_translations(self.model, self.fields)
+            queryset = queryset.only(*fields, "slug", "published_at", "updated_at")
         return queryset[: self.size]
 
     def item_title(self, item):
-        return item.title
+        return item.local.title
 
     def item_link(self, item):
         return item.get_absolute_url()

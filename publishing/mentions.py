@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from translations.languages import to_simplified
+
 MIN_ABBREVIATION = 3  # "IT" or "HK" would match too much
 
 
@@ -43,18 +45,31 @@ def mention_targets(text: str) -> list[Target]:
     ]
 
 
-def mention_names(name: str, abbreviation: str = "") -> tuple[str, ...]:
+def mention_names(name: str, abbreviation: str = "", *translations: str) -> tuple[str, ...]:
+    """The names a text may mention a thing by: its name, an abbreviation long enough not
+    to match too much, and its names in other languages (in either script of Chinese)."""
     names = [name]
     if len(abbreviation) >= MIN_ABBREVIATION:
         names.append(abbreviation)
-    return tuple(n for n in names if n)
+    for translation in translations:
+        names += [translation, to_simplified(translation)]
+    return tuple(dict.fromkeys(n for n in names if n))
+
+
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 def _pattern(names) -> re.Pattern | None:
+    """Latin names as whole words; Chinese ones anywhere (Chinese has no spaces)."""
     if not names:
         return None
-    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
+    names = sorted(names, key=len, reverse=True)
+    parts = []
+    latin = "|".join(re.escape(n) for n in names if not _HAN.search(n))
+    if latin:
+        parts.append(rf"(?<![\w-])(?:{latin})(?![\w-])")
+    parts += [re.escape(n) for n in names if _HAN.search(n)]
+    return re.compile("|".join(parts))
 
 
 def mentions(text: str, names) -> bool:

@@ -9,6 +9,7 @@ database for the latest change with one aggregate.
 
 from collections.abc import Sequence
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
 from django.db.models import Max
@@ -42,13 +43,13 @@ class LanguagePairs(Sequence):
 
 
 class PagedI18nSitemap(Sitemap):
-    """Every item in every language with hreflang alternates, 2,000 URLs (1,000 items in
-    two languages) a page of its section."""
+    """Every item in every language with hreflang alternates, 3,000 URLs (1,000 items in
+    three languages) a page of its section."""
 
     i18n = True
     alternates = True
     x_default = True
-    limit = 2000
+    limit = 1000 * len(settings.LANGUAGES)
 
     @property
     def paginator(self):

@@ -9,7 +9,10 @@
   shows with EXPLAIN that the index is used).
 * `SubstringBackend`: any other database, and on every database a query with CJK
   characters (which the "english" configuration does not split into words): every term
-  must occur as a case-insensitive substring of one of the fields (AND); `-term` excludes.
+  must occur as a case-insensitive substring of one of the fields (AND), in the English
+  or the Chinese texts; `-term` excludes. A Simplified term is also looked for in its
+  Traditional form (创新 finds 創新). Ranked: a term in a title (or a name) counts
+  `TITLE_WEIGHT` times one in a body; then the kind's own order.
 """
 
 from __future__ import annotations
@@ -25,12 +28,14 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connection
-from django.db.models import Count, F, Func, Q, TextField, Window
+from django.db.models import Case, Count, F, Func, IntegerField, Q, TextField, Value, When, Window
 from django.db.models.expressions import RawSQL
 
 from search.query import ParsedQuery, has_cjk, parse_query
+from translations.languages import to_traditional
 
 SEARCH_CONFIG = "english"
+TITLE_WEIGHT = 3
 
 
 def stored_vector(model):
@@ -72,34 +77,55 @@ def uses_full_text(query: str, using=None) -> bool:
     return (using or connection).vendor == "postgresql" and not has_cjk(query)
 
 
-class SubstringBackend:
-    """Every term a case-insensitive substring of one of the fields; `-term` excludes."""
+def spellings(term: str) -> list[str]:
+    """A term as typed, and in Traditional Chinese when that differs (创新 -> 創新)."""
+    traditional = to_traditional(term) if has_cjk(term) else term
+    return [term] if traditional == term else [term, traditional]
 
-    def match(self, queryset, query: str, *, vector, fields: Iterable[str], order):
+
+def _in_any(fields: Iterable[str], term: str) -> Q:
+    return reduce(or_, (Q(**{f"{name}__icontains": t}) for name in fields for t in spellings(term)))
+
+
+class SubstringBackend:
+    """Every term a case-insensitive substring of one of the fields; `-term` excludes.
+    `fields` are (title fields, other fields)."""
+
+    def match(self, queryset, query: str, *, vector, fields, order):
         parsed = parse_query(query)
         if not parsed:
             return queryset.none()
+        titles, others = fields
         total = Window(expression=Count("*"))
+        rank = sum(
+            (
+                Case(
+                    When(_in_any(titles, term), then=Value(TITLE_WEIGHT)),
+                    default=Value(1),
+                    output_field=IntegerField(),
+                )
+                for term in parsed.terms
+            ),
+            Value(0),
+        )
         return (
-            queryset.filter(self.condition(parsed, fields)).annotate(total=total).order_by(*order)
+            queryset.filter(self.condition(parsed, [*titles, *others]))
+            .annotate(total=total, rank=rank)
+            .order_by(F("rank").desc(), *order)
         )
 
     @staticmethod
     def condition(parsed: ParsedQuery, fields: Iterable[str]) -> Q:
         fields = list(fields)
-
-        def any_field(term: str) -> Q:
-            return reduce(or_, (Q(**{f"{name}__icontains": term}) for name in fields))
-
-        conditions = [any_field(term) for term in parsed.terms]
-        conditions += [~any_field(term) for term in parsed.excluded]
+        conditions = [_in_any(fields, term) for term in parsed.terms]
+        conditions += [~_in_any(fields, term) for term in parsed.excluded]
         return reduce(and_, conditions)
 
 
 class FullTextBackend:
     """PostgreSQL's full-text search on `vector()`, best rank first."""
 
-    def match(self, queryset, query: str, *, vector, fields: Iterable[str], order):
+    def match(self, queryset, query: str, *, vector, fields, order):
         search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
         return (
             queryset.alias(

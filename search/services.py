@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import partial
 
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import NEWEST_FIRST, Meeting, Organization, Person
@@ -20,50 +21,60 @@ from search.backends import (
     matching,
     organisation_vector,
     person_vector,
+    spellings,
     stored_vector,
     uses_full_text,
 )
-from search.query import excerpt, highlight, match_spans, normalise_query, parse_query, stem_prefix
+from search.query import (
+    excerpt,
+    has_cjk,
+    highlight,
+    match_spans,
+    normalise_query,
+    parse_query,
+    stem_prefix,
+)
+from translations.fields import with_translations
+from translations.languages import ENGLISH, normalise, to_simplified
+from translations.text import Localized
 
 LIMIT_PER_KIND = 20
 
 
+def _texts(model, titles, others) -> tuple[list[str], list[str]]:
+    """(title fields, other fields) with their Chinese translations: what is searched."""
+    return with_translations(model, titles), with_translations(model, others)
+
+
 def milestone_matches(query: str):
-    """Published milestones matching `query` (title, body), best first."""
-    queryset = Milestone.objects.published().only(
-        "title", "slug", "body", "date_precision", "date_start", "date_end"
-    )
+    """Published milestones matching `query` (title, body, in each language), best first."""
+    titles, others = _texts(Milestone, ["title"], ["body"])
+    fields = ["slug", "date_precision", "date_start", "date_end", *titles, *others]
+    queryset = Milestone.objects.published().only(*fields)
     vector = partial(stored_vector, Milestone)
-    return matching(queryset, query, vector, ["title", "body"], ["sort_key"])
+    return matching(queryset, query, vector, (titles, others), ["sort_key"])
 
 
 def meeting_matches(query: str):
     """Published meetings matching `query` (title, summary, full text, place), best first."""
-    queryset = Meeting.objects.published().only(
-        "title",
-        "slug",
-        "summary",
-        "full_text",
-        "place",
-        "date_precision",
-        "date_start",
-        "date_end",
-        "number",
-    )
-    fields = ["title", "summary", "full_text", "place"]
-    return matching(queryset, query, partial(stored_vector, Meeting), fields, NEWEST_FIRST)
+    titles, others = _texts(Meeting, ["title"], ["summary", "full_text", "place"])
+    fields = ["slug", "date_precision", "date_start", "date_end", "number", *titles, *others]
+    queryset = Meeting.objects.published().only(*fields)
+    vector = partial(stored_vector, Meeting)
+    return matching(queryset, query, vector, (titles, others), NEWEST_FIRST)
 
 
 def person_matches(query: str):
     """People with a public page matching `query` (name, honorific)."""
     queryset = Person.objects.filter(pk__in=Person.objects.public().values("pk"))
-    return matching(queryset, query, person_vector, ["name", "honorific"], ["name", "pk"])
+    fields = _texts(Person, ["name"], ["honorific"])
+    return matching(queryset, query, person_vector, fields, ["name", "pk"])
 
 
 def organisation_matches(query: str):
     """Organisations with a public page matching `query` (name, abbreviation)."""
     queryset = Organization.objects.filter(pk__in=Organization.objects.public().values("pk"))
-    fields = ["name", "abbreviation"]
+    fields = _texts(Organization, ["name", "abbreviation"], [])
     return matching(queryset, query, organisation_vector, fields, ["name", "pk"])
 
 
@@ -73,6 +84,8 @@ class SearchHit:
     title: SafeString  # highlighted
     date_display: str = ""
     excerpt: SafeString = field(default_factory=lambda: mark_safe(""))
+    title_language: str = ENGLISH  # the language each is written in (the page marks it)
+    excerpt_language: str = ENGLISH
 
 
 @dataclass(frozen=True)
@@ -88,20 +101,29 @@ class SearchGroup:
 
 
 def highlight_terms(query: str) -> tuple[list[str], bool]:
-    """(terms to mark, whether marks run to word ends) for results of `query`."""
+    """(terms to mark, whether marks run to word ends) for results of `query`. A Chinese
+    term is marked in both scripts (a Simplified page shows converted text)."""
     terms = list(parse_query(query).terms)
+    if has_cjk(query):
+        forms = [form for t in terms for s in spellings(t) for form in (s, to_simplified(s))]
+        return list(dict.fromkeys(forms)), False
     if uses_full_text(query):
         words = {word for term in terms for word in term.split()}
         return terms + sorted({stem_prefix(word) for word in words}), True
     return terms, False
 
 
-def _first_with(texts: Iterable[str], terms, to_word_end) -> str:
+def _first_with(texts: Iterable[str], terms, to_word_end) -> Localized:
+    """The first of `texts` (Localized) with a match; else the first one."""
     texts = [text for text in texts if text]
     for text in texts:
         if match_spans(text, terms, to_word_end):
             return text
-    return texts[0] if texts else ""
+    return texts[0] if texts else Localized("", ENGLISH)
+
+
+def _english(obj, field) -> Localized:
+    return Localized(getattr(obj, field), ENGLISH)
 
 
 def site_search(query: str, *, limit_per_kind: int = LIMIT_PER_KIND) -> list[SearchGroup]:
@@ -116,8 +138,18 @@ def site_search(query: str, *, limit_per_kind: int = LIMIT_PER_KIND) -> list[Sea
     def mark(text: str) -> SafeString:
         return highlight(text, terms, to_word_end=to_word_end)
 
-    def snippet(*texts: str) -> SafeString:
-        return mark(excerpt(_first_with(texts, terms, to_word_end), terms))
+    def hit(url, title: Localized, date_display="", texts=()) -> SearchHit:
+        """A hit titled in the page's language, its excerpt from the first text (in the
+        page's language, then English) that has a match."""
+        text = _first_with(texts, terms, to_word_end)
+        return SearchHit(
+            url,
+            mark(title),
+            date_display,
+            mark(excerpt(text, terms)) if text else mark_safe(""),
+            title.language,
+            text.language,
+        )
 
     def group(kind, label, rows, make_hit) -> SearchGroup:
         rows = list(rows[:limit_per_kind])
@@ -129,26 +161,34 @@ def site_search(query: str, *, limit_per_kind: int = LIMIT_PER_KIND) -> list[Sea
             "milestones",
             _("Milestones"),
             milestone_matches(query),
-            lambda m: SearchHit(
-                m.get_absolute_url(), mark(m.title), m.date_display, snippet(m.body)
+            lambda m: hit(
+                m.get_absolute_url(),
+                m.local.title,
+                m.date_display,
+                (m.local.body, _english(m, "body")),
             ),
         ),
         group(
             "meetings",
             _("Meetings"),
             meeting_matches(query),
-            lambda m: SearchHit(
+            lambda m: hit(
                 m.get_absolute_url(),
-                mark(m.title),
+                m.local.title,
                 m.date_display,
-                snippet(m.summary, m.full_text, m.place),
+                (
+                    m.local.summary,
+                    m.local.full_text,
+                    m.local.place,
+                    *(_english(m, f) for f in ("summary", "full_text", "place")),
+                ),
             ),
         ),
         group(
             "people",
             _("People"),
             person_matches(query),
-            lambda p: SearchHit(p.get_absolute_url(), mark(str(p))),
+            lambda p: hit(p.get_absolute_url(), p.local_name),
         ),
         group(
             "organisations",
@@ -156,8 +196,10 @@ def site_search(query: str, *, limit_per_kind: int = LIMIT_PER_KIND) -> list[Sea
             organisation_matches(query),
             lambda o: SearchHit(
                 o.get_absolute_url(),
-                mark(f"{o.name} ({o.abbreviation})" if o.abbreviation else o.name),
+                mark(o.local_name),
                 excerpt=mark(o.get_side_display()) if o.side else mark_safe(""),
+                title_language=o.local_name.language,
+                excerpt_language=normalise(get_language()),
             ),
         ),
     ]

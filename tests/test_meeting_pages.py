@@ -337,7 +337,7 @@ def test_meeting_detail_groups_attendees_and_organisations_by_side(client):
     assert '<a href="/people/eddie-mak/">Mr Eddie Mak</a>, Permanent Secretary' in hong_kong
     assert '<a href="/organisations/devb/">Development Bureau</a>' in hong_kong
     assert (
-        '<a href="/organisations/cedd/">Civil Engineering and Development Department</a> (CEDD)'
+        '<a href="/organisations/cedd/">Civil Engineering and Development Department (CEDD)</a>'
         in hong_kong
     )
     assert "Hong Kong and Macao Affairs Office" not in hong_kong

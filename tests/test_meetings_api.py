@@ -80,11 +80,13 @@ def test_api_gives_a_meeting_with_every_field_and_attendee(client):
     person = {
         "name": "Sun Dong",
         "honorific": "Professor",
+        "language": "en",
         "url": "http://testserver/people/sun-dong/",
     }
     assert get_json(client)["results"] == [
         {
             "title": "11th meeting of the Joint Task Force",
+            "language": "en",
             "slug": "11th-meeting",
             "url": "http://testserver/meetings/11th-meeting/",
             "series": series.name,
@@ -107,6 +109,7 @@ def test_api_gives_a_meeting_with_every_field_and_attendee(client):
                     "organisation": {
                         "name": "Hong Kong and Macao Affairs Office",
                         "abbreviation": "",
+                        "language": "en",
                         "url": "http://testserver/organisations/hkmao/",
                     },
                     "post": "",
@@ -118,6 +121,7 @@ def test_api_gives_a_meeting_with_every_field_and_attendee(client):
                     "organisation": {
                         "name": "Civil Engineering and Development Department",
                         "abbreviation": "CEDD",
+                        "language": "en",
                         "url": "http://testserver/organisations/cedd/",
                     },
                     "post": "",

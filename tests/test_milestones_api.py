@@ -28,6 +28,7 @@ def test_api_lists_published_milestones_in_the_documented_shape(client):
     assert data["results"] == [
         {
             "title": "Arrangement signed",
+            "language": "en",
             "slug": "arrangement-signed",
             "url": "http://testserver/milestones/arrangement-signed/",
             "date": "2021-09-06",

@@ -171,6 +171,7 @@ def test_milestones_csv_has_the_documented_columns(client):
             "body",
             "source_document",
             "source_paragraph",
+            "language",
         ]
     )
 
@@ -194,6 +195,7 @@ def test_milestones_csv_matches_the_api(client):
             **{column: as_cell(result[column]) for column in MILESTONE_COLUMNS[:7]},
             "source_document": as_cell(result["source"]["document"]),
             "source_paragraph": as_cell(result["source"]["paragraph"]),
+            "language": result["language"],
         }
         for result in api
     ]
@@ -221,7 +223,7 @@ def test_meetings_csv_is_an_attachment_with_the_documented_columns(client):
     header = next(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert header == list(MEETING_COLUMNS)
     assert header[:3] == ["meeting_title", "meeting_slug", "meeting_url"]
-    assert header[-2:] == ["post", "side"]
+    assert header[-3:] == ["post", "side", "language"]
 
 
 def expected_meeting_rows(api_results) -> list[dict]:
@@ -251,6 +253,7 @@ def expected_meeting_rows(api_results) -> list[dict]:
                     "organisation_url": organisation.get("url", ""),
                     "post": attendance.get("post", ""),
                     "side": attendance.get("side", ""),
+                    "language": meeting["language"],
                 }
             )
     return rows
@@ -274,7 +277,8 @@ def test_meeting_without_attendees_still_has_one_row(client):
     [row] = csv_rows(client, "/api/meetings.csv")
     assert row["meeting_title"] == "Nobody recorded"
     assert row["date"] == "" and row["date_display"] == "date to be confirmed"
-    assert all(row[column] == "" for column in MEETING_COLUMNS[10:])
+    assert all(row[column] == "" for column in MEETING_COLUMNS[10:-1])
+    assert row["language"] == "en"
     assert [row] == expected_meeting_rows(client.get("/api/meetings/").json()["results"])
 
 

@@ -1,4 +1,4 @@
-"""/sitemap.xml lists every public page in both languages, and nothing else; /robots.txt."""
+"""/sitemap.xml lists every public page in all three languages, and nothing else; /robots.txt."""
 
 import datetime as dt
 import xml.etree.ElementTree as ET
@@ -71,8 +71,8 @@ def entries(client, **headers) -> dict[str, dict]:
     return result
 
 
-def in_both_languages(paths, host="http://testserver") -> set[str]:
-    return {f"{host}{path}" for path in paths} | {f"{host}/zh-hant{path}" for path in paths}
+def in_every_language(paths, host="http://testserver") -> set[str]:
+    return {f"{host}{prefix}{path}" for path in paths for prefix in ("", "/zh-hant", "/zh-hans")}
 
 
 def public_world():
@@ -95,11 +95,11 @@ def public_world():
     return milestone, meeting
 
 
-def test_sitemap_lists_every_public_page_in_both_languages_and_nothing_else(client):
+def test_sitemap_lists_every_public_page_in_every_language_and_nothing_else(client):
     """Home, the lists, the published milestone and meeting, and the person and body who
     attended it, in English and Traditional Chinese: exactly these."""
     public_world()
-    expected = in_both_languages(
+    expected = in_every_language(
         [
             *LIST_PAGES,
             "/milestones/memorandum/",
@@ -127,15 +127,18 @@ def test_sitemap_never_lists_drafts_scheduled_items_or_private_people(client):
         assert slug not in listed
 
 
-def test_every_url_has_hreflang_alternates_for_both_languages_and_x_default(client):
-    """Each URL names its English and Chinese versions, and the English one as x-default."""
+def test_every_url_has_hreflang_alternates_for_every_language_and_x_default(client):
+    """Each URL names its English and two Chinese versions, and the English one as
+    x-default."""
     public_world()
     listed = entries(client)
     for location, entry in listed.items():
-        path = location.removeprefix("http://testserver").removeprefix("/zh-hant")
+        path = location.removeprefix("http://testserver")
+        path = path.removeprefix("/zh-hant").removeprefix("/zh-hans")
         assert entry["alternates"] == {
             "en": f"http://testserver{path}",
             "zh-hant": f"http://testserver/zh-hant{path}",
+            "zh-hans": f"http://testserver/zh-hans{path}",
             "x-default": f"http://testserver{path}",
         }, location
 
@@ -185,8 +188,8 @@ def test_sitemap_query_count_is_fixed(client, django_assert_num_queries):
         milestones = fetch(client, "/sitemap-milestones.xml")
     assert milestones.tag == f"{SITEMAP}urlset"
     assert "http://testserver/milestones/memorandum/" in located(milestones)
-    assert len(located(milestones)) == 2 * 6  # six milestones in two languages
-    assert len(entries(client)) == 2 * (len(LIST_PAGES) + 4 + 5 * 4)
+    assert len(located(milestones)) == 3 * 6  # six milestones in three languages
+    assert len(entries(client)) == 3 * (len(LIST_PAGES) + 4 + 5 * 4)
 
 
 def test_sections_come_in_pages_of_a_thousand_items(client, django_assert_num_queries):
@@ -194,8 +197,8 @@ def test_sections_come_in_pages_of_a_thousand_items(client, django_assert_num_qu
     only its own items."""
     from milestones.sitemaps import MilestoneSitemap
 
-    assert MilestoneSitemap.limit == 2000  # URLs: a thousand items in two languages
-    MilestoneSitemap.limit, limit = 4, MilestoneSitemap.limit
+    assert MilestoneSitemap.limit == 3000  # URLs: a thousand items in three languages
+    MilestoneSitemap.limit, limit = 6, MilestoneSitemap.limit
     try:
         for _ in range(5):
             make_milestone()
@@ -207,9 +210,9 @@ def test_sections_come_in_pages_of_a_thousand_items(client, django_assert_num_qu
         ]
         with django_assert_num_queries(SECTION_QUERIES):
             page = fetch(client, "/sitemap-milestones.xml?p=3")
-        assert len(list(page.iter(f"{SITEMAP}url"))) == 2  # one milestone, two languages
+        assert len(list(page.iter(f"{SITEMAP}url"))) == 3  # one milestone, three languages
         assert all("/milestones/milestone-" in location for location in located(page))
-        assert len(entries(client)) == 2 * (len(LIST_PAGES) + 5)
+        assert len(entries(client)) == 3 * (len(LIST_PAGES) + 5)
     finally:
         MilestoneSitemap.limit = limit
 

@@ -3,11 +3,14 @@
 import json
 
 from django import template
-from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext
+
+from translations.languages import ENGLISH, TEXT_TAG, normalise
+from translations.text import Localized
 
 register = template.Library()
 
@@ -26,32 +29,59 @@ def ld_json(data) -> str:
     return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308
 
 
-def _content_is_foreign() -> bool:
-    return (get_language() or settings.LANGUAGE_CODE) != settings.CONTENT_LANGUAGE
+def _language_of(value) -> str:
+    """The language a text of the history is written in: a Localized text knows; any other
+    is English, the language every item has (translations/text.py)."""
+    return value.language if isinstance(value, Localized) else ENGLISH
+
+
+def _is_foreign(value) -> bool:
+    return bool(value) and _language_of(value) != normalise(get_language())
 
 
 @register.simple_tag
-def content_lang() -> str:
-    """` lang="en"` for an element that shows the history's texts (titles, bodies, names,
-    posts, captions), written in settings.CONTENT_LANGUAGE, on a page in another language:
-    a screen reader then reads them in their own language. Nothing on an English page."""
-    if not _content_is_foreign():
+def content_lang(value) -> str:
+    """` lang="en"` for an element that shows `value` (a title, body, name, post, caption)
+    when it is written in another language than the page, e.g. the English where no Chinese
+    text exists: a screen reader then reads it in its own language. Nothing otherwise."""
+    if not _is_foreign(value):
         return ""
-    return format_html(' lang="{}"', settings.CONTENT_LANGUAGE)
+    return format_html(' lang="{}"', TEXT_TAG[_language_of(value)])
+
+
+@register.simple_tag
+def lang_attr(language: str) -> str:
+    """` lang="en"` for an element whose text is in `language` (a language code), when the
+    page is in another; nothing otherwise."""
+    if not language or normalise(language) == normalise(get_language()):
+        return ""
+    return format_html(' lang="{}"', TEXT_TAG[normalise(language)])
 
 
 @register.filter
 def in_content_lang(value) -> str:
     """`value` (a text of the history inside an interface sentence: "在Shenzhen") in a
-    <span lang="en"> on a page in another language."""
-    if not value or not _content_is_foreign():
+    <span lang="en"> when it is written in another language than the page."""
+    if not _is_foreign(value):
         return value
-    return format_html('<span lang="{}">{}</span>', settings.CONTENT_LANGUAGE, value)
+    return format_html('<span lang="{}">{}</span>', TEXT_TAG[_language_of(value)], value)
+
+
+@register.filter
+def excerpt(value, words: int):
+    """The start of a text: `words` words of English, twice as many characters of Chinese
+    (which has no spaces between words). Keeps the text's language."""
+    language = _language_of(value)
+    if language == ENGLISH:
+        short = Truncator(value).words(int(words), truncate="…")
+    else:
+        short = Truncator(value).chars(int(words) * 2, truncate="…")
+    return Localized(short, language)
 
 
 @register.filter
 def venue(meeting) -> str:
     """A meeting's venue as `venue_display` says it, its place marked with its language."""
-    place = in_content_lang(meeting.place)
+    place = in_content_lang(meeting.local.place)
     parts = [format_html(part.replace("%(place)s", "{}"), place) for part in meeting.venue_parts()]
     return mark_safe(conditional_escape(gettext(" and ")).join(parts))  # noqa: S308
