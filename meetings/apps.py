@@ -7,18 +7,18 @@ class MeetingsConfig(AppConfig):
 
     def ready(self):
         from importing.registry import Importer, register
+        from meetings.chinese_release import import_release
         from meetings.models import Organization, Person
-        from meetings.parsing import looks_like_meeting_release, release_signs
-        from meetings.services import import_meeting_release
+        from meetings.parsing_zh import looks_like_a_release, release_signs_in_either_language
         from publishing.mentions import register_mentionable
 
         register(
             Importer(
                 kind="release",
-                description="a meeting press release",
-                recognises=looks_like_meeting_release,
-                signs=release_signs,
-                run=import_meeting_release,
+                description="a meeting press release (in English or Chinese)",
+                recognises=looks_like_a_release,
+                signs=release_signs_in_either_language,
+                run=import_release,
                 permission="meetings.add_meeting",
                 order=100,
             )
