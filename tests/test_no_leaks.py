@@ -45,7 +45,15 @@ PHOTO = (640, 480)  # pixels: the made-up words are in the pictures' file names 
 MAX_URLS = 2000
 MAX_QUERY_VARIANTS = 30  # distinct query strings followed for one path
 MIN_URLS = 150
-SKIPPED_PREFIXES = ("/admin/", "/static/", "/media/", "/i18n/", "/zh-hant/admin/")
+SKIPPED_PREFIXES = (
+    "/admin/",
+    "/static/",
+    "/media/",
+    "/i18n/",
+    "/zh-hant/admin/",
+    "/zh-hans/admin/",
+)
+LANGUAGE_PREFIXES = ("", "/zh-hant", "/zh-hans")  # every page in each language
 
 # Words only the public may see (each must be found somewhere in the crawl) ...
 PUBLIC_WORDS = {
@@ -346,7 +354,7 @@ def probes() -> list[tuple[str, str]]:
         pairs += [(f"/meetings/?{key}={value}", value), (f"/api/meetings/?{key}={value}", value)]
     return [
         (prefix + url if not url.startswith("/api/") else url, value)
-        for prefix in ("", "/zh-hant")
+        for prefix in LANGUAGE_PREFIXES
         for url, value in pairs
     ]
 
@@ -354,7 +362,7 @@ def probes() -> list[tuple[str, str]]:
 def start_urls() -> list[str]:
     searches = [f"/search/?q={word}" for word in PUBLIC_WORDS]
     urls = []
-    for prefix in ("", "/zh-hant"):
+    for prefix in LANGUAGE_PREFIXES:
         urls += [prefix + url for url in ENTRY_PAGES + searches + MACHINE_ENDPOINTS]
     urls += [url for url, _value in probes()]
     return list(dict.fromkeys(urls))
@@ -393,7 +401,7 @@ def hidden_detail_urls() -> list[str]:
         "/people/zqxsched-lee/",
         "/organisations/zqxdraftorg-office/",
     ]
-    return [prefix + path for prefix in ("", "/zh-hant") for path in paths]
+    return [prefix + path for prefix in LANGUAGE_PREFIXES for path in paths]
 
 
 # --- The test ---------------------------------------------------------------------------------
@@ -430,14 +438,14 @@ def test_an_anonymous_crawl_finds_every_published_word_and_no_other(site, client
     assert not broken, "Links on public pages that do not work:\n" + "\n".join(broken)
 
     kinds = Counter(
-        "zh-hant" if url.startswith("/zh-hant/") else "language-neutral or English"
+        url.split("/")[1] if url.startswith(("/zh-hant/", "/zh-hans/")) else "neutral or English"
         for url in crawl.bodies
     )
     print(f"\ncrawled {len(crawl.bodies)} URLs anonymously: {dict(kinds)}")  # noqa: T201 (shown with -s or -rP)
     assert len(crawl.bodies) >= MIN_URLS
-    # The crawl reached the detail pages of what is public, in both languages.
+    # The crawl reached the detail pages of what is public, in every language.
     for path in ("/milestones/zqxpubmilestone-funding/", "/meetings/zqxpubmeeting/"):
-        assert crawl.statuses.get(path) == 200 and crawl.statuses.get("/zh-hant" + path) == 200
+        assert all(crawl.statuses.get(prefix + path) == 200 for prefix in LANGUAGE_PREFIXES)
     assert crawl.statuses.get("/people/zqxpubperson-chan/") == 200
     assert crawl.statuses.get("/organisations/zqxpuborg-bureau/") == 200
     # ... and later pages of every paginated list, HTML and JSON.
@@ -494,5 +502,5 @@ def test_an_unpublished_item_leaves_every_page_at_once_even_cached(site, client,
     }
     leaks = words_found(after, {**HIDDEN_WORDS, **gone})
     assert not leaks, "An unpublished milestone is still shown:\n" + "\n".join(leaks)
-    for prefix in ("", "/zh-hant"):  # and its page, cached before, is gone
+    for prefix in LANGUAGE_PREFIXES:  # and its page, cached before, is gone
         assert client.get(f"{prefix}/milestones/zqxpubmilestone-funding/").status_code == 404
