@@ -13,7 +13,8 @@ from django.utils import translation
 
 from meetings.models import Meeting
 from milestones.models import Milestone
-from tests.factories import make_milestone, make_organisation, make_user
+from tests.factories import change_url, logged_in, make_milestone, make_organisation, make_user
+from tests.html_forms import opened
 from translations.catalogue import simplified_catalogue
 from translations.languages import to_simplified, to_traditional
 
@@ -160,3 +161,23 @@ def test_the_desk_edits_english_and_traditional_chinese_side_by_side(client):
     row = html.split('name="title"')[1].split("form-row")[0]
     assert 'name="title_zh_hant"' in row  # on the same row as the English
     assert 'name="title_zh_hans"' in html and "Fill only to correct it" in html
+
+
+def test_a_chinese_text_of_a_live_milestone_changes_only_through_review():
+    """Edith translates a published milestone: readers of /zh-hant/ see the English until
+    Pat publishes her Chinese; the compare page and the history name the Chinese field."""
+    edith, pat = logged_in("editor", "edith"), logged_in("publisher", "pat")
+    milestone = make_milestone(title="Land handed over", body="The first parcels.")
+    url = change_url(milestone)
+    form, _html = opened(edith, url, "milestone_form")
+    form["title_zh_hant"] = "首批用地移交"
+    assert edith.post(url, form).status_code == 302
+    assert '<h1 lang="en">Land handed over</h1>' in page(f"/zh-hant{path(milestone)}")
+    compare = pat.get(f"{url.removesuffix('change/')}compare/").content.decode()
+    assert "首批用地移交" in compare and "Title (Traditional Chinese)" in compare
+    form, _html = opened(pat, url, "milestone_form")
+    assert form["title_zh_hant"] == "首批用地移交"
+    form["_publish"] = "Publish"
+    pat.post(url, form)
+    assert "<h1>首批用地移交</h1>" in page(f"/zh-hant{path(milestone)}")
+    assert "<h1>首批用地移交</h1>" in page(f"/zh-hans{path(milestone)}")  # the same in both

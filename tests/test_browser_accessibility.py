@@ -62,7 +62,7 @@ def audit(browser, url, width, axe_source, screenshot_name, status=200):
         context.close()
 
 
-@pytest.mark.parametrize("language", ["", "/zh-hant"], ids=["en", "zh-hant"])
+@pytest.mark.parametrize("language", ["", "/zh-hant", "/zh-hans"], ids=["en", "zh-hant", "zh-hans"])
 def test_every_page_type_has_no_accessibility_violations(
     curated_site, live_server, browser, axe_source, language
 ):
