@@ -266,7 +266,7 @@ CONTENT_SECURITY_POLICY = {
 # CORS (django-cors-headers): the open data, feeds and calendar may be read by pages on any
 # other site (a TimelineJS embed, a notebook); nothing else, and never with credentials.
 CORS_ALLOW_ALL_ORIGINS = True
-CORS_URLS_REGEX = r"^/(api/|feeds/|meetings\.ics$)"
+CORS_URLS_REGEX = r"^/(api/|(zh-han[st]/)?(feeds/|meetings\.ics$))"  # feeds in each language
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
 
 # django-axes: after AXES_FAILURE_LIMIT wrong passwords for one username from one address,

@@ -4,12 +4,16 @@ The government issues each release in English and in Traditional Chinese. The Ch
 (read by `meetings.parsing_zh`) is matched to a meeting already recorded:
 
 * **the meeting**: the same number, held the same day (the day from 今日（…月…日）, the year
-  from the publication date, as in English); where two series have such a meeting, the
-  one whose series has this Chinese name;
+  from the publication date, as in English; a meeting recorded without its year, by the
+  month and day as written); where two series have such a meeting, the one whose series
+  has this Chinese name; and never a meeting whose series has a Chinese name unlike this
+  one (another body's meeting of the same number and day);
 * **its people and bodies**: within each role and side (the Hong Kong co-chair, the
   Shenzhen bodies represented, the bodies that briefed), first any whose Chinese name is
   already this one; the rest in the order both releases list them, when both list as
-  many; otherwise they are left, and the review note says so.
+  many and each pair's kind agrees (a Bureau is a 局, a Department a 署, 處 or 局, a
+  Limited a 公司); otherwise they are left. Pairs matched by order are listed in the
+  meeting's review note, for an editor to confirm.
 
 What it fills is only what is empty: a Chinese text an editor wrote is never replaced (a
 different one is reported). Nothing live changes: for a published meeting, its series,
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from django.db.models import Q
 
@@ -32,11 +37,28 @@ from meetings.parsing import ParsedAttendance, ParsedMeeting, ParseError
 from meetings.parsing_zh import is_chinese, parse_chinese, publication_date
 from meetings.services import import_meeting_release, meeting_date
 from publishing.dating import DatePrecision
+from translations.languages import TRADITIONAL, normalise
 
 _ABBREVIATION_DEFINED_RE = re.compile(
-    r"(?:^|[，。、：；「」\s])(?:以及|和|與|及|的)?(?P<name>[^，。、：；（）「」\s]{2,40}?)"
-    r"（(?P<abbreviation>[^（），。]{2,10})）"
+    r"(?P<name>[^，。、：；（）「」\s]{2,40}?)（(?P<abbreviation>[^（），。、]{2,10})）"
 )
+# Words before a body's name in a sentence ("…還包括發展局和", "支持…以及"): not its name.
+_BEFORE_NAME_RE = re.compile("包括|以及|出席|支持|推展|聽取了?|與|和|的|由")
+_ORG_NAME_END = re.compile(r"(?:局|署|處|海關|委員會|辦公室|政府|公司|部|廳|會|院|中心)$")
+# The kind of body an English name says, and how a Chinese name of that kind ends.
+KIND_ENDINGS = {
+    "bureau": ("局",),
+    "department": ("署", "處", "局", "海關"),
+    "commission": ("委員會", "署", "局"),
+    "office": ("辦公室", "處", "署"),
+    "limited": ("公司",),
+    "ltd": ("公司",),
+    "company": ("公司",),
+    "corporation": ("公司",),
+    "government": ("政府",),
+    "council": ("會",),
+}
+SAME_SERIES = 0.75  # how alike two Chinese names of a series must be to be one series
 
 
 @dataclass
@@ -59,8 +81,25 @@ class Fill:
 
 
 def abbreviations(text: str) -> dict[str, str]:
-    """The short forms a Chinese release defines: 港深創科園公司 -> 港深創新及科技園有限公司."""
-    return {m["abbreviation"]: m["name"] for m in _ABBREVIATION_DEFINED_RE.finditer(text)}
+    """The short forms of bodies a Chinese release defines: 港深創科園公司 ->
+    港深創新及科技園有限公司 (a name as a body's ends; the words before it in the sentence
+    left out)."""
+    found = {}
+    for match in _ABBREVIATION_DEFINED_RE.finditer(text):
+        name = _BEFORE_NAME_RE.split(match["name"])[-1]
+        if len(name) >= 4 and _ORG_NAME_END.search(name):
+            found[match["abbreviation"]] = name
+    return found
+
+
+def kinds_agree(english: str, chinese: str) -> bool:
+    """Whether an English body's name and a Chinese one may name the same body: its kind
+    (the last word before " of …") ends the Chinese as that kind does; unknown kinds agree."""
+    head = english.split(" of ")[0].rstrip(".").split()
+    kind = head[-1].lower() if head else ""
+    endings = KIND_ENDINGS.get(kind)
+    bare = re.sub("（[^）]*）$", "", chinese)
+    return endings is None or bare.endswith(endings)
 
 
 def _expanded(item: ParsedAttendance, short_forms: dict[str, str]) -> ParsedAttendance:
@@ -71,26 +110,55 @@ def _expanded(item: ParsedAttendance, short_forms: dict[str, str]) -> ParsedAtte
     return type(item)(item.role, item.side, item.post, item.person, full)
 
 
-def find_meeting(parsed: ParsedMeeting, published_on) -> list[Meeting]:
-    """The meetings recorded that this Chinese release may describe (see the module)."""
+class NotMatched(Exception):
+    """Why a Chinese release was matched to no meeting, in an operator's words."""
+
+
+def same_series(recorded: str, read: str) -> bool:
+    """Two Chinese names of one series: equal, or alike (河套區港深創新及科技園發展聯合專責小組,
+    落馬洲河套港深創新及科技園發展聯合專責小組), as the government renames a body a little."""
+    return recorded == read or SequenceMatcher(None, recorded, read).ratio() >= SAME_SERIES
+
+
+def find_meeting(parsed: ParsedMeeting, published_on) -> Meeting:
+    """The meeting recorded that this Chinese release describes (see the module), or
+    NotMatched saying why there is none."""
     if parsed.number is None:
-        return []
+        raise NotMatched("its meeting's number was not read")
     date, _notes = meeting_date(parsed, published_on)
     same = Meeting.objects.filter(number=parsed.number).select_related("series")
     if date.is_known:
-        same = same.filter(date_precision=DatePrecision.DAY, date_start=date.start)
-    elif parsed.month and parsed.day:
         same = same.filter(
-            Q(stated_month=parsed.month, stated_day=parsed.day)
-            | Q(date_start__month=parsed.month, date_start__day=parsed.day)
+            Q(date_precision=DatePrecision.DAY, date_start=date.start)
+            | Q(date_start__isnull=True, stated_month=date.start.month, stated_day=date.start.day)
+        )
+    elif parsed.month and parsed.day:
+        raise NotMatched(
+            "its publication date is not known (no date after 完, none in seeds/sources.csv or "
+            "--published-on), so neither is the year of the meeting"
         )
     else:
-        return []
-    found = list(same.order_by("pk"))
+        raise NotMatched("the day of the meeting was not read")
+    found = [
+        meeting
+        for meeting in same.order_by("pk")
+        if not (meeting.series and meeting.series.name_zh_hant)
+        or same_series(meeting.series.name_zh_hant, parsed.series)
+    ]
     if len(found) > 1:
-        named = [m for m in found if m.series and m.series.name_zh_hant == parsed.series]
-        return named or found
-    return found
+        found = [m for m in found if m.series and m.series.name_zh_hant == parsed.series]
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise NotMatched(
+            f"no meeting recorded is the {parsed.number}th of this series held on "
+            f"{date.display}: import the English release of the meeting first, and this one "
+            "then fills its Chinese texts"
+        )
+    raise NotMatched(
+        f"{len(found)} recorded meetings have its number and date; an editor adds its Chinese "
+        "texts to the right one"
+    )
 
 
 def _group(role: str, side: str) -> tuple:
@@ -125,15 +193,40 @@ def match_attendances(meeting: Meeting, parsed: ParsedMeeting, short_forms, note
                 candidates.remove(same[0])
             else:
                 rest.append(item)
-        if len(rest) == len(candidates):
-            pairs += zip(candidates, rest, strict=True)
+        in_order = list(zip(candidates, rest, strict=False))
+        if len(rest) == len(candidates) and all(_agree(a, item) for a, item in in_order):
+            pairs += in_order
+            if len(rest) > 1:
+                matched = "; ".join(
+                    f"{a.person or a.organisation} = {_parsed_name(i)}" for a, i in in_order
+                )
+                notes.append(f"Matched by their order in both releases (please check): {matched}.")
         elif rest:
             names = "、".join(_parsed_name(item) for item in rest)
             notes.append(
-                f"The Chinese release lists {len(rest)} {' '.join(key)} not matched in order "
-                f"with the {len(candidates)} recorded: {names}."
+                f"Not matched with the {len(candidates)} recorded ({_group_words(key)}), so "
+                f"their Chinese names are not filled: {names}."
             )
     return pairs
+
+
+def _agree(attendance: Attendance, item: ParsedAttendance) -> bool:
+    if attendance.organisation and item.organisation:
+        return kinds_agree(attendance.organisation.name, item.organisation.name)
+    return bool(attendance.person) == bool(item.person)
+
+
+GROUP_WORDS = {
+    Role.CO_CHAIR: "co-chairs",
+    Role.ATTENDEE: "officials named",
+    Role.REPRESENTATIVE: "bodies represented",
+    Role.BRIEFER: "bodies that briefed",
+}
+
+
+def _group_words(key: tuple) -> str:
+    role = GROUP_WORDS[key[0]]
+    return f"{role}, {key[1]} side" if len(key) > 1 and key[1] else role
 
 
 def fills_for(meeting: Meeting, parsed: ParsedMeeting, text: str, notes: list[str]) -> list[Fill]:
@@ -187,8 +280,9 @@ def _live_objects(fills: list[Fill]) -> set[tuple[type, int]]:
 
 
 def import_release(document: SeedDocument, report: ImportReport, *, publish=False):
-    """A meeting release in English (meetings.services) or in Chinese (this module)."""
-    if is_chinese(document.text):
+    """A meeting release in English (meetings.services) or in Chinese (this module): as
+    seeds/sources.csv says (`language` zh-hant), or as its text is written."""
+    if normalise(document.language) == TRADITIONAL or is_chinese(document.text):
         import_chinese_release(document, report, publish=publish)
     else:
         import_meeting_release(document, report, publish=publish)
@@ -203,21 +297,19 @@ def import_chinese_release(document: SeedDocument, report: ImportReport, *, publ
     except ParseError as error:
         raise SeedError(document.path, error.message, error.line) from None
     published_on = document.published_on or publication_date(document.text)
-    found = find_meeting(parsed, published_on)
-    if len(found) != 1:
-        why = (
-            "no meeting recorded has its number and date: import the English release of "
-            "the meeting first, and this one then fills its Chinese texts"
-            if not found
-            else f"{len(found)} recorded meetings have its number and date; an editor adds "
-            "its Chinese texts to the right one"
-        )
+    try:
+        meeting = find_meeting(parsed, published_on)
+    except NotMatched as why:
         report.conflict(
             f"{where}: the Chinese release of “{parsed.title}” was not imported: {why}."
         )
         return
-    [meeting] = found
     notes = list(parsed.review_notes)
+    if meeting.series and meeting.series.name_zh_hant not in ("", parsed.series):
+        notes.append(
+            f"The Chinese release names the series “{parsed.series}”; it is recorded as "
+            f"“{meeting.series.name_zh_hant}”."
+        )
     fills = fills_for(meeting, parsed, document.text, notes)
     differences = [difference for fill in fills for difference in fill.differences]
     if differences or notes:  # for the meeting's reviewer, with its revision
@@ -229,18 +321,23 @@ def import_chinese_release(document: SeedDocument, report: ImportReport, *, publ
         if not fill.values:
             continue
         if (type(fill.obj), fill.obj.pk) in live:
-            if fill.label not in waiting:
-                waiting.append(fill.label)
+            given = "; ".join(f"{v}" for k, v in fill.values.items() if k.endswith("_zh_hant"))
+            waiting.append(f"{fill.label}: {given[:120]}")
             continue
         for name, value in fill.values.items():
             setattr(fill.obj, name, value)
+        # As the English importer does: the values fit their fields (lengths, choices).
+        fill.obj.clean_fields(
+            exclude=[f.name for f in fill.obj._meta.fields if f.name not in fill.values]
+        )
         fill.obj._change_reason = f"{IMPORT_REASON} (Chinese release {document.name})"
         fill.obj.save(update_fields=[*fill.values, *_audit_fields(fill.obj)])
         written += 1
     if waiting:
         report.conflict(
-            f"{where}: “{meeting.title}” is published: the Chinese texts its release gives "
-            f"({'; '.join(waiting)}) wait for an editor, who adds them through review."
+            f"{where}: “{meeting.title}” is published, and an import changes nothing live: "
+            f"nothing of this release was saved for {'; '.join(dict.fromkeys(waiting))}. An "
+            "editor adds these Chinese texts on the change forms, and a publisher publishes them."
         )
     if differences:
         report.conflict(f"{where}: Chinese texts kept as edited: {'; '.join(differences)}.")

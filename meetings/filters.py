@@ -1,10 +1,16 @@
+from functools import reduce
+from operator import or_
+
 import django_filters
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from meetings.models import Meeting, MeetingSeries, Mode, Organization
 from meetings.widgets import LongSelect
 from publishing.filters import year_filter
+from translations.fields import with_translations
+from translations.languages import spellings
 
 
 def published_series(request=None):
@@ -38,7 +44,7 @@ class MeetingFilter(django_filters.FilterSet):
         empty_label=_("All series"),
         widget=LongSelect,
     )
-    place = django_filters.CharFilter(label=_("Place"), field_name="place", lookup_expr="iexact")
+    place = django_filters.CharFilter(label=_("Place"), method="filter_place")
     mode = django_filters.ChoiceFilter(
         label=_("Held"),
         field_name="mode",
@@ -58,3 +64,10 @@ class MeetingFilter(django_filters.FilterSet):
     class Meta:
         model = Meeting
         fields = ["year", "series", "place", "mode", "organisation"]
+
+    def filter_place(self, queryset, name, value):
+        """The place as written in any language, ignoring case (深圳 or Shenzhen)."""
+        fields = with_translations(Meeting, ["place"])
+        return queryset.filter(
+            reduce(or_, (Q(**{f"{f}__iexact": v}) for f in fields for v in spellings(value)))
+        )

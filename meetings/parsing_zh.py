@@ -43,7 +43,7 @@ from meetings.parsing import (
     release_signs,
 )
 
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")  # (standard library only here)
 _LATIN_WORD = re.compile(r"[A-Za-z]{3,}")
 _NUMERAL = "〇零一二兩三四五六七八九十百"
 _DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "兩": 2, "三": 3, "四": 4, "五": 5, "六": 6}
@@ -58,11 +58,13 @@ _BODY_MEETING_RE = re.compile(
 )
 _VERBS_RE = re.compile("(?:共同主持|主持|舉行|召開|出席|參加|率領)")
 _UNDER = "轄下"
-_TODAY_DATE_RE = re.compile(
-    rf"今日（(?:星期.）?)?(?P<month>[{_NUMERAL}\d]{{1,3}})月(?P<day>[{_NUMERAL}\d]{{1,3}})日）"
-)
+_MONTH_DAY = rf"(?P<month>[{_NUMERAL}\d]{{1,3}})月(?P<day>[{_NUMERAL}\d]{{1,3}})日"
+_TODAY_DATE_RE = re.compile(rf"(?P<when>今日|昨日)（(?:星期.，?)?{_MONTH_DAY}(?:，星期.)?）")
+_ON_DATE_RE = re.compile(rf"(?P<when>於){_MONTH_DAY}")
 _TODAY_RE = re.compile("今日")
+_YESTERDAY_RE = re.compile("昨日")
 _PLACE_RE = re.compile(r"在(?P<place>[^，。、；（）\s]{1,15}?)(?:共同主持|舉行|召開)")
+_PAIR_END_RE = re.compile("今日|昨日|在|以視像|於|分別")
 _VIDEO_RE = re.compile("以視像(?:會議)?形式")
 _TRAILER_DATE_RE = re.compile(r"^(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日(?:（星期.）)?$")
 
@@ -75,15 +77,17 @@ _PERSON_RE = re.compile(
     rf"^(?P<post>.+?(?:{_TITLES}))(?P<name>[\u4e00-\u9fff]{{2,4}}?)(?P<honorific>{_HONORIFICS})?$"
 )
 _ABBREVIATION_RE = re.compile(r"^(?P<name>.+?)（(?P<abbreviation>[^（）]{1,10})）$")
-_ORG_END = re.compile(r"(?:局|署|處|海關|委員會|辦公室|政府|公司|部|廳|會|院|中心|園區發展署)$")
+_ORG_END = re.compile(r"(?:局|署|處|海關|委員會|辦公室|政府|公司|部|廳|會|院|中心)(?:（[^）]*）)?$")
+_OTHERS_RE = re.compile("等(?:政策局及部門|部門及機構|政策局|部門|機構|單位)?$")
+_TITLE_END_RE = re.compile(rf"(?:{_TITLES})$")
 
 _DELEGATIONS_RE = re.compile(
     r"(?P<a>[^，。]+?)率領(?P<da>[^，。]*?代表團)，?(?:與|和)(?P<b>[^，。]+?)率領的(?P<db>[^，。]*?代表團)"
 )
 _CO_CHAIRED_BY_RE = re.compile(r"由(?P<pair>[^，。]+?)共同主持")
-_CO_CHAIR_LEAD_RE = re.compile(r"^(?P<pair>[^，。]+?)(?:今日|在|以視像|於|共同主持)")
+_CO_CHAIR_LEAD_RE = re.compile(r"^(?P<pair>[^，。]+?)(?:今日|昨日|在|以視像|於|共同主持)")
 _SIDE_WORDS = (
-    (re.compile("香港方面|香港特區|香港特別行政區|香港的"), SIDE_HONG_KONG),
+    (re.compile("香港方面|香港特區|香港特別行政區|香港的|港方|特區政府|本港"), SIDE_HONG_KONG),
     (re.compile("深圳方面|深圳市出席|深圳市的|深方"), SIDE_SHENZHEN),
     (re.compile("廣東方面|廣東省"), SIDE_GUANGDONG),
 )
@@ -143,7 +147,10 @@ def chinese_number(text: str) -> int | None:
 
 
 def _normalise(text: str) -> str:
-    return text.replace("\u3000", " ").replace("\u00a0", " ").replace("\r\n", "\n")
+    """Spaces plain, line ends Unix, and brackets full-width, as the government writes them
+    (a half-width "(八月三十日)" is still the date)."""
+    text = text.replace("\u3000", " ").replace("\u00a0", " ").replace("\r\n", "\n")
+    return text.replace("(", "（").replace(")", "）")
 
 
 def _split(text: str) -> tuple[str, list[str], list[str]]:
@@ -186,11 +193,23 @@ def publication_date(text: str) -> dt.date | None:
 
 def _person(text: str) -> tuple[ParsedPerson, str] | None:
     """創新科技及工業局局長孫東教授 -> (孫東, 教授), its post 創新科技及工業局局長."""
-    match = _PERSON_RE.match(text.strip())
+    match = _PERSON_RE.match(_OTHERS_RE.sub("", text.strip()))
     if not match:
         return None
     person = ParsedPerson(honorific=match["honorific"] or "", name=match["name"])
     return person, match["post"]
+
+
+def _people(text: str) -> list[tuple[ParsedPerson, str]]:
+    """One or more officials: 創新科技及工業局常任秘書長麥德偉和創新科技署署長潘婷婷 is two
+    (cut at 和, 及 or 與 only where both sides read as a post and a name)."""
+    text = _OTHERS_RE.sub("", text.strip())
+    for match in re.finditer("和|及|與", text):
+        left, right = text[: match.start()], text[match.end() :]
+        if _person(left) and _people(right):
+            return [_person(left), *_people(right)]
+    person = _person(text)
+    return [person] if person else []
 
 
 def side_of_post(post: str) -> str:
@@ -222,22 +241,23 @@ def _bodies(listing: str) -> list[str]:
     """發展局、政制及內地事務局……入境事務處和香港海關 -> each body. "和" joins two bodies
     only where both sides end as a body's name does (not in 發展和改革委員會)."""
     out = []
-    for item in (item.strip() for item in listing.split("、")):
+    for item in (_OTHERS_RE.sub("", item.strip()) for item in listing.split("、")):
         if item:
-            out += _joined_bodies(item.split("和"))
+            out += _joined_bodies(item)
     return out
 
 
-def _joined_bodies(halves: list[str]) -> list[str]:
-    """Pieces of one item cut at "和", put back into bodies: cut only where the piece
-    before ends as a body's name does and what follows can be read as bodies too."""
-    for cut in range(1, len(halves)):
-        left = "和".join(halves[:cut])
+def _joined_bodies(text: str) -> list[str]:
+    """One item cut at 和, 及 or 與 into bodies: only where the part before ends as a
+    body's name does and what follows reads as bodies too (not in 發展和改革委員會,
+    政制及內地事務局)."""
+    for match in re.finditer("和|及|與", text):
+        left, right = text[: match.start()], text[match.end() :]
         if _ORG_END.search(left):
-            rest = _joined_bodies(halves[cut:])
+            rest = _joined_bodies(right)
             if all(_ORG_END.search(part) for part in rest):
                 return [left, *rest]
-    return ["和".join(halves)]
+    return [text]
 
 
 def _attendance_sentences(paragraphs: list[str]) -> list[tuple[str, str]]:
@@ -262,13 +282,13 @@ def _listed(side: str, listing: str, notes: list[str]) -> list[ParsedAttendance]
         if not segment:
             continue
         representatives = segment.endswith("的代表")
-        segment = segment.removesuffix("的代表")
-        for item in _bodies(segment) if representatives else segment.split("、"):
-            person = None if representatives else _person(item)
-            if person is not None:
-                parsed, post = person
+        segment = _OTHERS_RE.sub("", segment.removesuffix("的代表"))
+        items = _bodies(segment) if representatives else _posts_joined(segment.split("、"))
+        for item in items:
+            people = [] if representatives else _people(item)
+            for parsed, post in people:
                 attendances.append(ParsedAttendance(ROLE_ATTENDEE, side, post, person=parsed))
-            elif item.strip():
+            if not people and item.strip():
                 organisation = _organisation(item)
                 attendances.append(
                     ParsedAttendance(ROLE_REPRESENTATIVE, side, organisation=organisation)
@@ -276,6 +296,18 @@ def _listed(side: str, listing: str, notes: list[str]) -> list[ParsedAttendance]
     if side == SIDE_UNKNOWN and attendances:
         notes.append(f"Whose side those listed in “{listing[:40]}…” are on is not stated.")
     return attendances
+
+
+def _posts_joined(items: list[str]) -> list[str]:
+    """Items of a list cut at 、, with a post of two parts put back together
+    (深圳市委常委、副市長曾湃 is one official)."""
+    out: list[str] = []
+    for item in items:
+        if out and _TITLE_END_RE.search(out[-1]) and not _people(out[-1]) and _people(item):
+            out[-1] = f"{out[-1]}、{item}"
+        else:
+            out.append(item)
+    return out
 
 
 def _briefers(paragraphs: list[str]) -> list[ParsedAttendance]:
@@ -309,9 +341,9 @@ def _co_chairs(lead: str, notes: list[str]) -> list[ParsedAttendance]:
         found = _CO_CHAIRED_BY_RE.search(lead) or _CO_CHAIR_LEAD_RE.search(lead)
         if not found or "共同主持" not in lead:
             return []
-        pair = found["pair"]
-        parts = pair.split("與") if "與" in pair else pair.split("和")
-        if len(parts) != 2:
+        pair = _PAIR_END_RE.split(found["pair"])[0]
+        parts = _two_people(pair)
+        if parts is None:
             notes.append(f"The co-chairs in “{pair}” could not be told apart.")
             return []
         pairs = [(part, SIDE_UNKNOWN) for part in parts]
@@ -329,6 +361,16 @@ def _co_chairs(lead: str, notes: list[str]) -> list[ParsedAttendance]:
     return chairs
 
 
+def _two_people(pair: str) -> tuple[str, str] | None:
+    """A與B, A、B, A和B or A及B: the two officials, cut where both read as post and name."""
+    for separator in ("與", "、", "和", "及"):
+        for match in re.finditer(separator, pair):
+            left, right = pair[: match.start()], pair[match.end() :]
+            if _person(left) and _person(right):
+                return left, right
+    return None
+
+
 # --- The meeting ---------------------------------------------------------------------------
 
 
@@ -337,7 +379,8 @@ def _find_meeting(headline: str, paragraphs: list[str]) -> tuple[str, int | None
     match = _HEADLINE_MEETING_RE.search(headline) if headline else None
     if match:
         sentence = next((p for p in paragraphs if _MEETING_ANYWHERE.search(p)), paragraphs[0])
-        return match["series"], chinese_number(match["number"]), sentence
+        series = _VERBS_RE.split(match["series"])[-1].lstrip("的")  # not "A與B共同主持…"
+        return series, chinese_number(match["number"]), sentence
     for paragraph in paragraphs:
         match = _BODY_MEETING_RE.search(paragraph)
         if match:
@@ -366,14 +409,19 @@ def parse_chinese(text: str) -> ParsedMeeting:
     month = day = None
     on_publication_day = False
     date_phrase = ""
-    dated = _TODAY_DATE_RE.search(lead)
+    dated = _TODAY_DATE_RE.search(lead) or _ON_DATE_RE.search(lead)
     if dated:
         month, day = chinese_number(dated["month"]), chinese_number(dated["day"])
         date_phrase = dated.group(0)
-    elif _TODAY_RE.search(lead):
+    elif _TODAY_RE.search(first_sentence):
         on_publication_day, date_phrase = True, "今日"
+    elif _YESTERDAY_RE.search(first_sentence):
+        notes.append("The release says 昨日 (yesterday) without the date: the day is not read.")
+    else:
+        notes.append("The release does not say when the meeting was held.")
     place_match = _PLACE_RE.search(lead)
     place = place_match["place"] if place_match else ""
+    place = _VIDEO_RE.split(place)[0].removeprefix("分別在")  # "在香港和深圳以視像會議形式"
     if _VIDEO_RE.search(lead):
         mode = MODE_VIDEO
     else:

@@ -1,3 +1,6 @@
+from functools import reduce
+from operator import or_
+
 import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +9,8 @@ from milestones.models import Milestone
 from publishing.dating import DatePrecision
 from publishing.filters import year_filter
 from publishing.text import MAX_QUERY_LENGTH
+from translations.fields import with_translations
+from translations.languages import spellings
 
 
 class MilestoneFilter(django_filters.FilterSet):
@@ -36,6 +41,11 @@ class MilestoneFilter(django_filters.FilterSet):
         fields = ["q", "year", "year_from", "year_to", "precision"]
 
     def filter_words(self, queryset, name, value):
+        """Every word in the title or body, in any language (a Simplified word also in its
+        Traditional spelling: 创新 finds 創新)."""
+        fields = with_translations(Milestone, ["title", "body"])
         for word in value.split():
-            queryset = queryset.filter(Q(title__icontains=word) | Q(body__icontains=word))
+            queryset = queryset.filter(
+                reduce(or_, (Q(**{f"{f}__icontains": w}) for f in fields for w in spellings(word)))
+            )
         return queryset

@@ -14,15 +14,17 @@ from publishing.models import (
     merge_constraints,
 )
 from translations.fields import Translations
-from translations.languages import TEXT_TAG
+from translations.languages import TEXT_TAG, has_han
 from translations.text import Translatable
 
 UNDATED_SORT = "9999-12-31"
 YEARS_INDEX = "milestone_sort_published_idx"
 
 
-# The texts in which a milestone may mention a person or organisation.
-MENTIONING_FIELDS = ("title", "body", "title_zh_hant", "body_zh_hant")
+# The texts in which a milestone may mention a person or organisation, by language.
+ENGLISH_TEXTS = ("title", "body")
+CHINESE_TEXTS = ("title_zh_hant", "body_zh_hant")
+MENTIONING_FIELDS = (*ENGLISH_TEXTS, *CHINESE_TEXTS)
 
 
 class MilestoneQuerySet(PublishableQuerySet):
@@ -63,12 +65,13 @@ class MilestoneQuerySet(PublishableQuerySet):
             return [int(row[0][:4]) for row in cursor.fetchall()]
 
     def containing_any(self, names):
-        """Milestones whose title or body, in English or Traditional Chinese, contains any
-        of `names` (on PostgreSQL a trigram index answers it for the English: migration
-        0005_mention_trigram_index)."""
+        """Milestones whose title or body contains any of `names`: a Latin name in the
+        English texts (on PostgreSQL a trigram index answers it: migration
+        0005_mention_trigram_index), a Chinese one in the Traditional Chinese texts."""
         query = Q()
         for name in names:
-            for field in MENTIONING_FIELDS:
+            fields = CHINESE_TEXTS if has_han(name) else ENGLISH_TEXTS
+            for field in fields:
                 query |= Q(**{f"{field}__contains": name})
         return self.filter(query) if names else self.none()
 

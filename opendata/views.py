@@ -13,6 +13,7 @@ from django.http import JsonResponse, StreamingHttpResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView, View
 
@@ -22,7 +23,7 @@ from milestones.filters import MilestoneFilter
 from milestones.views import PublishedMilestoneMixin
 from opendata import meeting_data, milestone_data
 from opendata.json import filtered_list_response
-from translations.languages import LANG_PARAMETER
+from translations.languages import ENGLISH, LANG_PARAMETER, normalise
 
 # (URL name, format, description): what /api/ lists, in this order.
 ENDPOINTS = [
@@ -65,15 +66,24 @@ ENDPOINTS = [
     ("feeds:meetings", "RSS 2.0", _("The 50 meetings published last.")),
     ("feeds:meetings-atom", "Atom 1.0", _("The 50 meetings published last.")),
     ("calendar", "iCalendar", _("The published, dated meetings as a calendar (RFC 5545).")),
-    ("sitemap", "Sitemap XML", _("Every public page, in English and Traditional Chinese.")),
+    (
+        "sitemap",
+        "Sitemap XML",
+        _("Every public page, in English, Traditional Chinese and Simplified Chinese."),
+    ),
 ]
 
 
 def open_data_endpoints(request) -> list[dict]:
-    """[{"url", "format", "description"}]: every open-data endpoint, with absolute URLs."""
+    """[{"url", "format", "description"}]: every open-data endpoint, with absolute URLs: in
+    the page's language (the API's with ?lang=, the feeds and calendar at their address)."""
+    language = normalise(get_language())
+    query = "" if language == ENGLISH else f"?lang={language}"
     return [
         {
-            "url": request.build_absolute_uri(reverse(name)),
+            "url": request.build_absolute_uri(
+                reverse(name) + (query if name.startswith("api:") else "")
+            ),
             "format": data_format,
             "description": str(description),
         }

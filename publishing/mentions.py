@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from translations.languages import to_simplified
+from translations.languages import has_han, to_simplified
 
 MIN_ABBREVIATION = 3  # "IT" or "HK" would match too much
 
@@ -56,19 +56,16 @@ def mention_names(name: str, abbreviation: str = "", *translations: str) -> tupl
     return tuple(dict.fromkeys(n for n in names if n))
 
 
-_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-
-
 def _pattern(names) -> re.Pattern | None:
     """Latin names as whole words; Chinese ones anywhere (Chinese has no spaces)."""
     if not names:
         return None
     names = sorted(names, key=len, reverse=True)
     parts = []
-    latin = "|".join(re.escape(n) for n in names if not _HAN.search(n))
+    latin = "|".join(re.escape(n) for n in names if not has_han(n))
     if latin:
         parts.append(rf"(?<![\w-])(?:{latin})(?![\w-])")
-    parts += [re.escape(n) for n in names if _HAN.search(n)]
+    parts += [re.escape(n) for n in names if has_han(n)]
     return re.compile("|".join(parts))
 
 

@@ -32,7 +32,7 @@ from django.db.models import Case, Count, F, Func, IntegerField, Q, TextField, V
 from django.db.models.expressions import RawSQL
 
 from search.query import ParsedQuery, has_cjk, parse_query
-from translations.languages import to_traditional
+from translations.languages import spellings
 
 SEARCH_CONFIG = "english"
 TITLE_WEIGHT = 3
@@ -75,12 +75,6 @@ def organisation_vector() -> SearchVector:
 def uses_full_text(query: str, using=None) -> bool:
     """PostgreSQL full-text search, unless the query has CJK characters (substring path)."""
     return (using or connection).vendor == "postgresql" and not has_cjk(query)
-
-
-def spellings(term: str) -> list[str]:
-    """A term as typed, and in Traditional Chinese when that differs (创新 -> 創新)."""
-    traditional = to_traditional(term) if has_cjk(term) else term
-    return [term] if traditional == term else [term, traditional]
 
 
 def _in_any(fields: Iterable[str], term: str) -> Q:

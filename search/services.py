@@ -21,7 +21,6 @@ from search.backends import (
     matching,
     organisation_vector,
     person_vector,
-    spellings,
     stored_vector,
     uses_full_text,
 )
@@ -35,7 +34,7 @@ from search.query import (
     stem_prefix,
 )
 from translations.fields import with_translations
-from translations.languages import ENGLISH, normalise, to_simplified
+from translations.languages import ENGLISH, normalise, spellings, to_simplified
 from translations.text import Localized
 
 LIMIT_PER_KIND = 20

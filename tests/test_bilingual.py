@@ -181,3 +181,10 @@ def test_a_chinese_text_of_a_live_milestone_changes_only_through_review():
     pat.post(url, form)
     assert "<h1>首批用地移交</h1>" in page(f"/zh-hant{path(milestone)}")
     assert "<h1>首批用地移交</h1>" in page(f"/zh-hans{path(milestone)}")  # the same in both
+
+
+def test_the_timeline_and_meeting_filters_read_chinese(curated_site, client):
+    assert client.get("/api/milestones/?q=河套").json()["count"] > 0
+    assert client.get("/api/milestones/?q=创新").json()["count"] > 0  # Simplified, as 創新
+    assert client.get("/api/meetings/?place=深圳").json()["count"] == 1
+    assert client.get("/api/meetings/?place=shenzhen").json()["count"] == 1  # as before

@@ -17,6 +17,8 @@ OPEN_URLS = [
     "/feeds/meetings/",
     "/feeds/meetings/atom/",
     "/meetings.ics",
+    "/zh-hant/feeds/milestones/",
+    "/zh-hans/meetings.ics",
 ]
 ORIGIN = "https://notebook.example.org"
 

@@ -103,4 +103,9 @@ def test_the_open_data_page_answers_in_each_language_and_its_switch_goes_between
     assert 'href="http://testserver/zh-hant/api/"' in english.content.decode()
     assert 'href="http://testserver/api/"' in chinese.content.decode()  # not to itself
     data = client.get("/zh-hant/api/", HTTP_ACCEPT="application/json").json()
-    assert any(item["url"].endswith("/api/milestones/") for item in data)
+    urls = [item["url"] for item in data]
+    assert "http://testserver/api/milestones/?lang=zh-hant" in urls  # the data in Chinese
+    assert "http://testserver/zh-hant/feeds/milestones/" in urls
+    assert "http://testserver/api/milestones/" in [
+        i["url"] for i in client.get("/api/?format=json").json()
+    ]

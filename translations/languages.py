@@ -7,6 +7,7 @@ Simplified, with phrases), unless an editor wrote an override.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import opencc
@@ -15,6 +16,14 @@ ENGLISH = "en"
 TRADITIONAL = "zh-hant"
 SIMPLIFIED = "zh-hans"
 CHINESE = (TRADITIONAL, SIMPLIFIED)
+
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
+
+
+def has_han(text: str) -> bool:
+    """Whether `text` has Chinese characters."""
+    return bool(_HAN.search(text))
+
 
 # Django's language code -> the suffix of a translated field ("title_zh_hant").
 FIELD_SUFFIX = {TRADITIONAL: "zh_hant", SIMPLIFIED: "zh_hans"}
@@ -60,3 +69,9 @@ def to_simplified(text: str) -> str:
 def to_traditional(text: str) -> str:
     """Simplified Chinese as Hong Kong Traditional (for search input): 创新 -> 創新."""
     return _to_traditional().convert(text) if text else text
+
+
+def spellings(term: str) -> list[str]:
+    """A search term as typed, and in Traditional Chinese when that differs (创新 -> 創新)."""
+    traditional = to_traditional(term) if has_han(term) else term
+    return [term] if traditional == term else [term, traditional]

@@ -25,6 +25,9 @@ class Localized(str):
         value.language = language
         return value
 
+    def __reduce__(self):  # copied and pickled (a cached fragment) with its language
+        return (Localized, (str(self), self.language))
+
     def is_foreign(self, page_language: str | None = None) -> bool:
         """Written in another language than the page (nothing to mark when empty)."""
         return bool(self) and self.language != normalise(page_language or get_language())
