@@ -191,6 +191,7 @@ class MeetingAdmin(PublishableAdmin):
                 "fields": [
                     ("date_precision", "date_start", "date_end"),
                     ("stated_month", "stated_day"),
+                    *side_by_side(Meeting, ["date_basis"]),
                 ],
                 "description": "Day: the date. Month or year: any day inside it. Range: the "
                 "earliest and the latest possible dates. The release's own month and day "
@@ -202,7 +203,15 @@ class MeetingAdmin(PublishableAdmin):
         ("Publication", {"fields": ["state", "published_at", "needs_review", "review_note"]}),
         (
             "Source",
-            {"fields": [("source_document", "source_published_on"), "source_url"]},
+            {
+                "fields": [
+                    *side_by_side(Meeting, ["citation"]),
+                    "source_url",
+                    ("source_document", "source_published_on"),
+                ],
+                "description": "The citation and its address are what readers see; the "
+                "document imported is provenance for editors.",
+            },
         ),
         (
             "Advanced",

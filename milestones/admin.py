@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.html import format_html
 
 from milestones.models import MergedParagraph, Milestone
@@ -28,6 +29,7 @@ class MergedParagraphInline(admin.TabularInline):
 
 @admin.register(Milestone)
 class MilestoneAdmin(PublishableAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "thumbnail",
         "title",
@@ -67,7 +69,10 @@ class MilestoneAdmin(PublishableAdmin):
         (
             "Date",
             {
-                "fields": [("date_precision", "date_start", "date_end")],
+                "fields": [
+                    ("date_precision", "date_start", "date_end"),
+                    *side_by_side(Milestone, ["date_basis"]),
+                ],
                 "description": "Day: the date. Month or year: any day inside it. Range: the "
                 "earliest and the latest possible dates. Unknown: leave the dates empty.",
             },
@@ -76,8 +81,14 @@ class MilestoneAdmin(PublishableAdmin):
         (
             "Source",
             {
-                "fields": ["source_original", ("source_document", "source_paragraph")],
-                "description": "As the importer read it; for comparison while editing.",
+                "fields": [
+                    *side_by_side(Milestone, ["citation"]),
+                    "source_url",
+                    "source_original",
+                    ("source_document", "source_paragraph"),
+                ],
+                "description": "The citation and its address are what readers see. The seed "
+                "document is provenance, as the importer read it, for comparison while editing.",
             },
         ),
         (

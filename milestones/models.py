@@ -106,6 +106,12 @@ class Milestone(Translatable, PublishableItem):
     )
     body = models.TextField(help_text="The milestone as readers will see it.")
     body_translations = Translations("body")
+    source_url = models.URLField(
+        "source URL",
+        blank=True,
+        help_text="The address of the source cited, where it has one (never made up from a "
+        "pattern).",
+    )
     lead_image = models.ForeignKey(
         "pictures.Picture",
         # A picture a milestone shows cannot be deleted from under it (the admin says which

@@ -33,6 +33,7 @@ def _apply(milestone: Milestone, document: SeedDocument, parsed: ParsedMilestone
     milestone.body = parsed.text
     milestone.fuzzy_date = parsed.date
     milestone.source_document = document.name
+    milestone.source_url = document.url  # from seeds/sources.csv: where the text is published
     milestone.source_paragraph = parsed.paragraph
     milestone.source_text = parsed.text
     milestone.source_fingerprint = parsed.fingerprint

@@ -61,8 +61,15 @@ def meeting_json(meeting: Meeting, request) -> dict:
         "date": meeting.date_edtf,
         "date_precision": meeting.date_precision,
         "date_display": meeting.date_display,
+        "date_basis": meeting.local.date_basis or None,
         "place": meeting.local.place,
         "mode": meeting.mode,
+        "source": {
+            "document": meeting.source_document or None,
+            "paragraph": None,  # a release is cited whole
+            "url": meeting.source_url or None,
+            "citation": meeting.local.citation or None,
+        },
         "attendees": [
             {
                 "person": _person_json(a.person, request),
@@ -96,7 +103,11 @@ CSV_COLUMNS = (
     "organisation_url",
     "post",
     "side",
-    "language",  # of the meeting's title (last, so that earlier columns keep their places)
+    # Added in issue 15 and 14, after the columns before them, which keep their places.
+    "source_url",
+    "source_citation",
+    "date_basis",
+    "language",  # of the meeting's title
 )
 
 # The columns read, each translated one with its translations (localized_value).
@@ -111,6 +122,8 @@ MEETING_FIELDS = (
     "date_end",
     *with_translations(Meeting, ["place"]),
     "mode",
+    "source_url",
+    *with_translations(Meeting, ["citation", "date_basis"]),
 )
 ATTENDANCE_FIELDS = (
     "attendances__role",
@@ -192,6 +205,9 @@ def csv_rows(meetings, request):
             _url(request, "meetings:organisation", row["attendances__organisation__slug"]),
             localized_value(row, "attendances__post"),
             row["attendances__side"],
+            row["source_url"],
+            localized_value(row, "citation"),
+            localized_value(row, "date_basis"),
             TEXT_TAG[title.language],
         ]
 

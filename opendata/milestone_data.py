@@ -24,10 +24,13 @@ def milestone_json(milestone: Milestone, request) -> dict:
         "date": milestone.date_edtf,
         "date_precision": milestone.date_precision,
         "date_display": milestone.date_display,
+        "date_basis": milestone.local.date_basis or None,
         "body": milestone.local.body,
         "source": {
             "document": milestone.source_document or None,
             "paragraph": milestone.source_paragraph,
+            "url": milestone.source_url or None,
+            "citation": milestone.local.citation or None,
         },
     }
 
@@ -42,7 +45,11 @@ CSV_COLUMNS = (
     "body",
     "source_document",
     "source_paragraph",
-    "language",  # last, so that earlier columns keep their places
+    # Added in issue 15 and 14, after the columns before them, which keep their places.
+    "source_url",
+    "source_citation",
+    "date_basis",
+    "language",
 )
 
 
@@ -53,6 +60,9 @@ def csv_row(milestone, request) -> list:
         *(data[column] for column in CSV_COLUMNS[:7]),
         data["source"]["document"],
         data["source"]["paragraph"],
+        data["source"]["url"],
+        data["source"]["citation"],
+        data["date_basis"],
         data["language"],
     ]
 

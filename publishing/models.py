@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from publishing.dating import DatePrecision, FuzzyDate
+from translations.fields import Translations
 
 
 class DatedModel(models.Model):
@@ -41,6 +42,15 @@ class DatedModel(models.Model):
         blank=True,
         help_text="Only for a range: the latest possible date. Filled in for you otherwise.",
     )
+    date_basis = models.CharField(
+        "date basis",
+        max_length=300,
+        blank=True,
+        help_text="For readers, why the date is what it is when it is not a known day: "
+        "“Not published; between the Policy Address of 25 October and a LegCo reply of "
+        "6 December 2023”.",
+    )
+    date_basis_translations = Translations("date_basis")
 
     class Meta:
         abstract = True
@@ -284,6 +294,14 @@ class SourcedModel(models.Model):
     source_text = models.TextField(
         "original text", blank=True, help_text="The text as the importer read it."
     )
+    citation = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="The source as readers see it: publisher, title or reference, date "
+        "(“LegCo paper CB(1)150/20-21(05)”, “HKSAR Government press release, 30 August "
+        "2024”). Seed documents are provenance for editors, never cited to readers.",
+    )
+    citation_translations = Translations("citation")
 
     class Meta:
         abstract = True

@@ -13,7 +13,7 @@ def test_reader_walks_the_timeline_filters_by_year_and_opens_a_milestone(
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Timeline").click()
     page.wait_for_url("**/milestones/")
     assert page.locator("h1").inner_text() == "Timeline of the park"
-    assert page.locator(".entry").count() == 25
+    assert page.locator(".entry").count() == 28
     screenshot("timeline")
 
     page.get_by_label("Year", exact=True).fill("2021")

@@ -22,6 +22,8 @@ EXPECTED_DATES = [
     "2021-09-06", "2021-10-06", "2021-10-06", "2021-12-20", "2021-12-20/2022-02-23",
     "2022-02-23", "2022-06-30", "2022-10-19", "2022-12-22", "2023-03-15", "2023-08-29",
     "2023-10-25", "2023-10-25/2023-12-06",
+    # ...then the three later milestones FACTS.md gives (curated, not in the seed).
+    "2024-11-20", "2025-03-21", "2025-12-22",
 ]  # fmt: skip
 
 pytestmark = pytest.mark.django_db
@@ -34,11 +36,13 @@ def setup_like_make_run():
     return out.getvalue()
 
 
-def test_make_run_sequence_gives_25_dated_published_milestones():
-    """Import then load: the full, dated timeline with readable titles, nothing left to review."""
+def test_make_run_sequence_gives_28_dated_published_milestones_each_cited():
+    """Import then load: the full, dated timeline with readable titles, nothing left to
+    review: the seed's 25 and three later ones, each with a citation readers understand."""
     setup_like_make_run()
-    milestones = list(Milestone.objects.published().order_by("source_paragraph"))
-    assert len(milestones) == 25
+    milestones = list(Milestone.objects.published().chronological())
+    assert len(milestones) == 28
+    assert all(m.citation and m.citation_zh_hant for m in milestones)
     assert [m.date_edtf for m in milestones] == EXPECTED_DATES
     assert not any(m.needs_review for m in milestones)
     assert (
@@ -50,7 +54,7 @@ def test_timeline_order_matches_the_seeds_chronological_order():
     """Sorting by date, then source position, gives the seed's own order back."""
     setup_like_make_run()
     order = list(Milestone.objects.published().chronological().values_list("source_paragraph"))
-    assert [paragraph for (paragraph,) in order] == list(range(1, 26))
+    assert [paragraph for (paragraph,) in order] == [*range(1, 26), None, None, None]
 
 
 def test_running_the_setup_again_changes_nothing(db_snapshot):
@@ -94,5 +98,8 @@ def test_every_curated_object_gets_a_revision_so_history_credits_the_right_perso
     assert (latest.title, latest.history_user) == (milestone.title, None)
     from meetings.models import Attendance, Meeting
 
-    assert Meeting.objects.get().history.first().history_change_reason.startswith("curated")
-    assert Attendance.history.filter(history_change_reason__startswith="curated").count() == 24
+    eleventh = Meeting.objects.get(number=11)
+    assert eleventh.history.first().history_change_reason.startswith("curated")
+    curated = Attendance.history.filter(history_change_reason__startswith="curated")
+    assert curated.count() == 24 + 26  # the 11th meeting's, and the eight earlier meetings'
+    assert all(m.citation for m in Meeting.objects.all())

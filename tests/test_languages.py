@@ -84,14 +84,15 @@ def test_chinese_sentences_end_with_chinese_punctuation(client):
     from tests.factories import make_meeting
 
     meeting = make_meeting(title="Meeting", slug="jtf")
-    meeting.source_document, meeting.source_published_on = "release.txt", dt.date(2024, 8, 30)
+    meeting.citation = "HKSAR Government press release, 30 August 2024"
+    meeting.citation_zh_hant = "香港特區政府新聞公報，2024年8月30日"
     meeting.save()
     listing = client.get("/zh-hant/meetings/").content.decode()
     assert "訂閱日曆</a>。" in listing
     page = client.get("/zh-hant/meetings/jtf/").content.decode()
-    assert "release.txt，於2024年8月30日發出。" in page
+    assert "資料來源： <cite>香港特區政府新聞公報，2024年8月30日</cite>。" in page
     english = client.get("/meetings/jtf/").content.decode()
-    assert "release.txt, issued 30 August 2024." in english
+    assert "Source: <cite>HKSAR Government press release, 30 August 2024</cite>." in english
 
 
 def test_the_open_data_page_answers_in_each_language_and_its_switch_goes_between_them(client, db):

@@ -354,16 +354,24 @@ def test_meeting_detail_lists_briefings_full_text_and_source(client):
     hsitpl, cedd = positions(briefings, "(HSITPL)", "(CEDD)")
     assert hsitpl < cedd
     assert "The Secretary co-chaired the meeting." in section(html, "The press release")
-    assert "Source: 001_91d1b2786c42947a.txt, issued 30 August 2024." in html
+    assert "Source: not yet cited." in html  # an import has no citation until an editor adds one
+    assert "001_91d1b2786c42947a.txt" not in html
 
 
-def test_meeting_detail_links_the_source_url_when_known(client):
-    """A release with a URL links to it from the source line."""
+def test_meeting_detail_links_its_citation_to_the_source_url_when_known(client):
+    """The citation, linked to the release's address; the address alone without one."""
+    url = "https://www.info.gov.hk/gia/general/x.htm"
     meeting = make_meeting(
-        source_document="release.txt", source_url="https://www.info.gov.hk/gia/general/x.htm"
+        source_document="release.txt", source_url=url, citation="Press release, 1 May 2024"
     )
     html = client.get(meeting.get_absolute_url()).content.decode()
-    assert 'Source: <a href="https://www.info.gov.hk/gia/general/x.htm">release.txt</a>' in html
+    assert f'Source: <a href="{url}">Press release, 1 May 2024</a>.' in html
+    assert "release.txt" not in html
+    uncited = make_meeting(source_url=url)
+    assert (
+        f'Source: <a href="{url}">{url}</a>.'
+        in client.get(uncited.get_absolute_url()).content.decode()
+    )
 
 
 @pytest.mark.parametrize("kind", ["draft", "scheduled"])

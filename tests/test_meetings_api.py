@@ -94,8 +94,10 @@ def test_api_gives_a_meeting_with_every_field_and_attendee(client):
             "date": "2024-08-30",
             "date_precision": "day",
             "date_display": "30 August 2024",
+            "date_basis": None,
             "place": "Shenzhen",
             "mode": "in_person",
+            "source": {"document": None, "paragraph": None, "url": None, "citation": None},
             "attendees": [
                 {
                     "person": person,

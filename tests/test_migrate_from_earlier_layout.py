@@ -55,6 +55,11 @@ ADDED_FIELDS = {
     "meetings.meeting": {"announced": False},
     "meetings.historicalmeeting": {"announced": False},
 }
+# The sources readers see and the dates' basis (the migrations *_sources_and_date_basis).
+for _label in ("milestones.milestone", "milestones.historicalmilestone"):
+    ADDED_FIELDS[_label] = {"date_basis": "", "citation": "", "source_url": ""}
+for _label in ("meetings.meeting", "meetings.historicalmeeting"):
+    ADDED_FIELDS[_label] = {**ADDED_FIELDS[_label], "date_basis": "", "citation": ""}
 
 
 def _add_chinese_texts() -> None:

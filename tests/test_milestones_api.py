@@ -21,6 +21,8 @@ def test_api_lists_published_milestones_in_the_documented_shape(client):
         date=FuzzyDate.day(D(2021, 9, 6)),
         source_document="000_seed.txt",
         source_paragraph=12,
+        source_url="https://www.hsitp.org/en/milestones/",
+        citation="HSITP milestones page (hsitp.org)",
     )
     data = client.get("/api/milestones/").json()
     assert data["count"] == 1
@@ -34,8 +36,14 @@ def test_api_lists_published_milestones_in_the_documented_shape(client):
             "date": "2021-09-06",
             "date_precision": "day",
             "date_display": "6 September 2021",
+            "date_basis": None,
             "body": "They signed.",
-            "source": {"document": "000_seed.txt", "paragraph": 12},
+            "source": {
+                "document": "000_seed.txt",
+                "paragraph": 12,
+                "url": "https://www.hsitp.org/en/milestones/",
+                "citation": "HSITP milestones page (hsitp.org)",
+            },
         }
     ]
 

@@ -171,6 +171,9 @@ def test_milestones_csv_has_the_documented_columns(client):
             "body",
             "source_document",
             "source_paragraph",
+            "source_url",
+            "source_citation",
+            "date_basis",
             "language",
         ]
     )
@@ -195,6 +198,9 @@ def test_milestones_csv_matches_the_api(client):
             **{column: as_cell(result[column]) for column in MILESTONE_COLUMNS[:7]},
             "source_document": as_cell(result["source"]["document"]),
             "source_paragraph": as_cell(result["source"]["paragraph"]),
+            "source_url": as_cell(result["source"]["url"]),
+            "source_citation": as_cell(result["source"]["citation"]),
+            "date_basis": as_cell(result["date_basis"]),
             "language": result["language"],
         }
         for result in api
@@ -223,7 +229,14 @@ def test_meetings_csv_is_an_attachment_with_the_documented_columns(client):
     header = next(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
     assert header == list(MEETING_COLUMNS)
     assert header[:3] == ["meeting_title", "meeting_slug", "meeting_url"]
-    assert header[-3:] == ["post", "side", "language"]
+    assert header[-6:] == [
+        "post",
+        "side",
+        "source_url",
+        "source_citation",
+        "date_basis",
+        "language",
+    ]
 
 
 def expected_meeting_rows(api_results) -> list[dict]:
@@ -253,6 +266,9 @@ def expected_meeting_rows(api_results) -> list[dict]:
                     "organisation_url": organisation.get("url", ""),
                     "post": attendance.get("post", ""),
                     "side": attendance.get("side", ""),
+                    "source_url": as_cell(meeting["source"]["url"]),
+                    "source_citation": as_cell(meeting["source"]["citation"]),
+                    "date_basis": as_cell(meeting["date_basis"]),
                     "language": meeting["language"],
                 }
             )
@@ -277,7 +293,7 @@ def test_meeting_without_attendees_still_has_one_row(client):
     [row] = csv_rows(client, "/api/meetings.csv")
     assert row["meeting_title"] == "Nobody recorded"
     assert row["date"] == "" and row["date_display"] == "date to be confirmed"
-    assert all(row[column] == "" for column in MEETING_COLUMNS[10:-1])
+    assert all(row[column] == "" for column in MEETING_COLUMNS[10:-1])  # source, basis: none
     assert row["language"] == "en"
     assert [row] == expected_meeting_rows(client.get("/api/meetings/").json()["results"])
 

@@ -113,13 +113,18 @@ def test_milestone_page_shows_date_body_source_and_neighbours(client):
         date=FuzzyDate.day(D(2021, 9, 6)),
         source_document="000_seed.txt",
         source_paragraph=12,
+        citation="HSITP milestones page",
+        source_url="https://www.hsitp.org/en/milestones/",
     )
     after = make_milestone(title="After", date=FuzzyDate.year(2022))
     make_milestone(title="Hidden draft", date=FuzzyDate.day(D(2021, 10, 1)), published=False)
     html = client.get(milestone.get_absolute_url()).content.decode()
     assert "6 September 2021" in html
     assert milestone.body in html
-    assert "paragraph 12 of the seed document 000_seed.txt" in html
+    assert (
+        'Source: <a href="https://www.hsitp.org/en/milestones/">HSITP milestones page</a>.' in html
+    )
+    assert "000_seed.txt" not in html  # the seed document is provenance for editors only
     assert f'href="{before.get_absolute_url()}" rel="prev"' in html
     assert f'href="{after.get_absolute_url()}" rel="next"' in html
     assert "Hidden draft" not in html

@@ -51,7 +51,9 @@ class Translations:
                 default="",
             )
             cls.add_to_class(translated_name(self.source, language), field)
-        cls.translated_fields = (*getattr(cls, "translated_fields", ()), self.source)
+        # Those of every base too (an abstract base's date_basis, another's citation).
+        inherited = [f for base in cls.__mro__ for f in base.__dict__.get("translated_fields", ())]
+        cls.translated_fields = tuple(dict.fromkeys([*inherited, self.source]))
 
 
 def translation_fields(model) -> list[str]:
