@@ -14,8 +14,8 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path
 
 from meetings import views as meeting_views
-from meetings.feeds import MeetingAtomFeed, MeetingFeed
-from meetings.sitemaps import MeetingSitemap, OrganisationSitemap, PersonSitemap
+from meetings.feeds import MeetingAtomFeed, MeetingFeed, SeriesAtomFeed, SeriesFeed
+from meetings.sitemaps import MeetingSitemap, OrganisationSitemap, PersonSitemap, SeriesSitemap
 from milestones.feeds import MilestoneAtomFeed, MilestoneFeed
 from milestones.sitemaps import MilestoneSitemap
 from opendata.views import ApiIndexView
@@ -28,6 +28,7 @@ SITEMAPS = {
     "pages": StaticPagesSitemap,
     "milestones": MilestoneSitemap,
     "meetings": MeetingSitemap,
+    "series": SeriesSitemap,
     "people": PersonSitemap,
     "organisations": OrganisationSitemap,
 }
@@ -38,6 +39,8 @@ feed_patterns = (
         path("milestones/atom/", MilestoneAtomFeed(), name="milestones-atom"),
         path("meetings/", MeetingFeed(), name="meetings"),
         path("meetings/atom/", MeetingAtomFeed(), name="meetings-atom"),
+        path("series/<slug:slug>/", SeriesFeed(), name="series"),
+        path("series/<slug:slug>/atom/", SeriesAtomFeed(), name="series-atom"),
     ],
     "feeds",
 )

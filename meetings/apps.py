@@ -8,8 +8,9 @@ class MeetingsConfig(AppConfig):
     def ready(self):
         from importing.registry import Importer, register
         from meetings.chinese_release import import_release
-        from meetings.models import Organization, Person
+        from meetings.models import Meeting, Organization, Person
         from meetings.parsing_zh import looks_like_a_release, release_signs_in_either_language
+        from publishing.alongside import register_alongside
         from publishing.mentions import register_mentionable
 
         register(
@@ -22,6 +23,10 @@ class MeetingsConfig(AppConfig):
                 permission="meetings.add_meeting",
                 order=100,
             )
+        )
+        # The timeline shows each year's meetings beside its milestones.
+        register_alongside(
+            "meetings", lambda years: Meeting.objects.published().held_in_years(years)
         )
         # Texts elsewhere (milestones) link the bodies and people they mention to their pages.
         register_mentionable("organisations", lambda: Organization.objects.public())

@@ -1,11 +1,12 @@
 """RSS 2.0 and Atom 1.0 feeds of the most recently published meetings."""
 
+from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import linebreaks_filter
 from django.urls import reverse_lazy
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from meetings.models import Meeting, Mode
+from meetings.models import Meeting, MeetingSeries, Mode
 from publishing.feeds import AtomMixin, PublishedItemsFeed
 
 DATE_FIELDS = ("date_precision", "date_start", "date_end")
@@ -36,3 +37,29 @@ class MeetingFeed(PublishedItemsFeed):
 
 class MeetingAtomFeed(AtomMixin, MeetingFeed):
     """GET /feeds/meetings/atom/: the same items as Atom 1.0."""
+
+
+class SeriesFeed(MeetingFeed):
+    """GET /feeds/series/<slug>/: the 50 latest published meetings of one series."""
+
+    def get_object(self, request, slug):
+        return get_object_or_404(MeetingSeries.objects.public(), slug=slug)
+
+    def title(self, series):
+        return _("HSITP History: %(series)s") % {"series": series.local.name}
+
+    def link(self, series):
+        return series.get_absolute_url()
+
+    def description(self, series):
+        return series.local.description or series.local.name
+
+    def items(self, series):
+        return self.published_items().filter(series=series)[: self.size]
+
+
+class SeriesAtomFeed(AtomMixin, SeriesFeed):
+    """GET /feeds/series/<slug>/atom/: the same items as Atom 1.0."""
+
+    def subtitle(self, series):
+        return self.description(series)

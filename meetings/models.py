@@ -9,6 +9,8 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    Max,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -31,9 +33,9 @@ from publishing.models import (
     SlugManager,
     merge_constraints,
 )
-from translations.fields import Translations
+from translations.fields import Translations, with_translations
 from translations.languages import ENGLISH, TEXT_TAG
-from translations.text import Localized, Translatable
+from translations.text import Localized, Translatable, localized_value
 
 
 class Side(models.TextChoices):
@@ -154,6 +156,10 @@ class MeetingSeries(Translatable, models.Model):
         related_name="sub_bodies",
         help_text="The body it works under (a working group under the Joint Task Force).",
     )
+    description = models.TextField(
+        blank=True, help_text="What the body is, for readers of its page: who sits on it, why."
+    )
+    description_translations = Translations("description")
 
     objects = SlugManager.from_queryset(MeetingSeriesQuerySet)()
     history = HistoricalRecords()
@@ -166,8 +172,32 @@ class MeetingSeries(Translatable, models.Model):
     def __str__(self):
         return self.name
 
+    def get_absolute_url(self):
+        return reverse("meetings:series", kwargs={"slug": self.slug})
+
     def natural_key(self):
         return (self.slug,)
+
+    def co_chairs_over_time(self, meetings) -> list[dict]:
+        """Who co-chaired `meetings` (of this series, oldest first, attendances loaded), in
+        the order they first did: each with their side, the posts they held, and their first
+        and last meeting. Pure: no query."""
+        chairs: dict[int, dict] = {}
+        for meeting in meetings:
+            for attendance in meeting.co_chairs:
+                if attendance.person is None:
+                    continue
+                chair = chairs.setdefault(
+                    attendance.person_id,
+                    {"person": attendance.person, "side": attendance.get_side_display(),
+                     "posts": [], "first": meeting, "last": meeting, "count": 0},
+                )  # fmt: skip
+                post = attendance.local.post
+                if post and post not in chair["posts"]:
+                    chair["posts"].append(post)
+                chair["last"] = meeting
+                chair["count"] += 1
+        return list(chairs.values())
 
 
 class MeetingQuerySet(PublishableQuerySet):
@@ -187,6 +217,19 @@ class MeetingQuerySet(PublishableQuerySet):
 
     def newest_first(self):
         return self.order_by(*NEWEST_FIRST)
+
+    def held_in_years(self, years) -> dict[int, list]:
+        """{year: [meetings held that year, oldest first]} in one query (for the timeline)."""
+        fields = ["slug", "date_precision", "date_start", "date_end", "number", "mode"]
+        meetings = (
+            self.filter(date_start__year__in=sorted(years))
+            .only(*fields, *with_translations(Meeting, ["title", "place"]))
+            .order_by("date_start", "number", "pk")
+        )
+        by_year: dict[int, list] = {}
+        for meeting in meetings:
+            by_year.setdefault(meeting.date_start.year, []).append(meeting)
+        return by_year
 
 
 MeetingManager = SlugManager.from_queryset(MeetingQuerySet)
@@ -442,6 +485,23 @@ class AttendanceQuerySet(models.QuerySet):
                 "position",
             )
         )
+
+    def posts_over_time(self) -> list[dict]:
+        """The posts held at published meetings, in the order first held: each with the
+        dates of its first and last meeting and how many (one query). [{"post" (Localized),
+        "first", "last" (dates), "count"}]."""
+        posts = (
+            self.filter(meeting__in=Meeting.objects.published(), meeting__date_start__isnull=False)
+            .exclude(post="")
+            .values(*with_translations(Attendance, ["post"]))
+            .annotate(
+                first=Min("meeting__date_start"),
+                last=Max("meeting__date_start"),
+                count=Count("pk"),
+            )
+            .order_by("first", "post")
+        )
+        return [{**row, "post": localized_value(row, "post")} for row in posts]
 
 
 class AttendanceManager(models.Manager.from_queryset(AttendanceQuerySet)):

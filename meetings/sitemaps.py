@@ -1,7 +1,7 @@
 """Published meetings, and the people and organisations who have a public page, in
 /sitemap.xml, in every language, with hreflang alternates."""
 
-from meetings.models import Meeting, Organization, Person
+from meetings.models import Meeting, MeetingSeries, Organization, Person
 from publishing.sitemaps import PagedI18nSitemap, latest_lastmod_of
 
 
@@ -15,6 +15,13 @@ class MeetingSitemap(PagedI18nSitemap):
 
     def get_latest_lastmod(self):
         return latest_lastmod_of(Meeting.objects.published())
+
+
+class SeriesSitemap(PagedI18nSitemap):
+    """Series with a published meeting (no lastmod: their pages change with the meetings)."""
+
+    def items(self):
+        return MeetingSeries.objects.public().only("slug").order_by("slug")
 
 
 class PersonSitemap(PagedI18nSitemap):

@@ -6,6 +6,12 @@ app_name = "meetings"
 
 urlpatterns = [
     path("meetings/", views.MeetingListView.as_view(), name="list"),
+    path("meetings/series/<slug:slug>/", views.MeetingSeriesDetailView.as_view(), name="series"),
+    path(
+        "meetings/series/<slug:slug>.ics",
+        views.SeriesCalendarView.as_view(),
+        name="series-calendar",
+    ),
     path("meetings/<slug:slug>/", views.MeetingDetailView.as_view(), name="detail"),
     path("people/", views.PersonListView.as_view(), name="people"),
     path("people/<slug:slug>/", views.PersonDetailView.as_view(), name="person"),

@@ -1,12 +1,14 @@
 from django.core.paginator import Paginator
+from django.db.models import F
 from django.db.models.functions import Lower
 from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView, View
 from django_filters.views import FilterView
 
 from meetings.calendar import meetings_calendar
 from meetings.filters import MeetingFilter
-from meetings.models import Attendance, Meeting, Organization, Person
+from meetings.models import Attendance, Meeting, MeetingSeries, Organization, Person
 from milestones.models import Milestone
 from publishing.views import PendingPreviewMixin, PreviewMixin, PublicQuerysetMixin
 
@@ -44,6 +46,9 @@ class MeetingDetailView(PreviewMixin, PublishedMeetingMixin, DetailView):
         context = super().get_context_data(**kwargs)
         url = self.request.build_absolute_uri(self.object.get_absolute_url())
         context["structured_data"] = self.object.schema_org(url)
+        context["milestones_of_its_time"] = Milestone.objects.published().around(
+            self.object.date_start
+        )
         return context
 
 
@@ -75,6 +80,9 @@ class AttendanceHistoryView(PendingPreviewMixin, DetailView):
         context["mentioned_in"] = (
             Milestone.objects.published().chronological().mentioning(self.object.mention_names)
         )
+        if self.attendance_field == "person":
+            posts = Attendance.objects.filter(person=self.object).posts_over_time()
+            context["posts_over_time"] = posts
         return context
 
 
@@ -114,10 +122,50 @@ class OrganisationDetailView(AttendanceHistoryView):
 class MeetingCalendarView(PublishedMeetingMixin, View):
     """GET /meetings.ics: published, dated meetings as an iCalendar feed (RFC 5545)."""
 
-    def get(self, request):
-        meetings = self.get_queryset().filter(date_start__isnull=False).newest_first()
+    filename = "meetings.ics"
+
+    def meetings(self):
+        return self.get_queryset()
+
+    def get(self, request, **kwargs):
+        meetings = self.meetings().filter(date_start__isnull=False).newest_first()
         response = HttpResponse(
             meetings_calendar(meetings, request), content_type="text/calendar; charset=utf-8"
         )
-        response["Content-Disposition"] = 'inline; filename="meetings.ics"'
+        response["Content-Disposition"] = f'inline; filename="{self.filename}"'
         return response
+
+
+class SeriesCalendarView(MeetingCalendarView):
+    """GET /meetings/series/<slug>.ics: the published, dated meetings of one series."""
+
+    def meetings(self):
+        series = get_object_or_404(MeetingSeries.objects.public(), slug=self.kwargs["slug"])
+        self.filename = f"{series.slug}.ics"
+        return self.get_queryset().filter(series=series)
+
+
+class MeetingSeriesDetailView(DetailView):
+    """GET /meetings/series/<slug>/: what the body is, its published meetings in order with
+    their co-chairs, and who co-chaired it over time. A series with no published meeting
+    has no page."""
+
+    template_name = "meetings/series_detail.html"
+    context_object_name = "series"
+
+    def get_queryset(self):
+        return MeetingSeries.objects.public().select_related("parent")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        series = self.object
+        meetings = list(
+            Meeting.objects.published()
+            .filter(series=series)
+            .with_attendances()
+            .order_by(F("date_start").asc(nulls_last=True), F("number").asc(nulls_last=True), "pk")
+        )
+        context["meetings"] = meetings
+        context["co_chairs_over_time"] = series.co_chairs_over_time(meetings)
+        context["sub_bodies"] = MeetingSeries.objects.public().filter(parent=series)
+        return context

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from django.core.exceptions import EmptyResultSet
 from django.db import connections, models
 from django.db.models import Q
@@ -20,6 +22,8 @@ from translations.text import Translatable
 UNDATED_SORT = "9999-12-31"
 YEARS_INDEX = "milestone_sort_published_idx"
 
+
+AROUND_DAYS = 183  # "of its time": within about six months of a meeting
 
 # The texts in which a milestone may mention a person or organisation, by language.
 ENGLISH_TEXTS = ("title", "body")
@@ -74,6 +78,16 @@ class MilestoneQuerySet(PublishableQuerySet):
             for field in fields:
                 query |= Q(**{f"{field}__contains": name})
         return self.filter(query) if names else self.none()
+
+    def around(self, day, days: int = AROUND_DAYS, limit: int = 8):
+        """Milestones of the time of `day` (a meeting's): dated within `days` of it, in
+        order, at most `limit`. Nothing for no day."""
+        if day is None:
+            return self.none()
+        window = dt.timedelta(days=days)
+        return self.filter(
+            date_start__lte=day + window, date_end__gte=day - window
+        ).chronological()[:limit]
 
     def mentioning(self, names) -> list:
         """Milestones whose text mentions any of `names` as whole words (one query)."""

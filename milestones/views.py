@@ -3,6 +3,7 @@ from django_filters.views import FilterView
 
 from milestones.filters import MilestoneFilter
 from milestones.models import Milestone
+from publishing.alongside import alongside
 from publishing.mentions import link_mentions, mention_targets
 from publishing.views import PreviewMixin, PublicQuerysetMixin
 from translations.fields import with_translations
@@ -36,6 +37,8 @@ class TimelineView(PublishedMilestoneMixin, FilterView):
         context["is_filtered"] = any(
             value for key, value in self.request.GET.items() if key != "page"
         )
+        # The meetings held in each year on this page, beside its milestones.
+        context["alongside"] = alongside(years_on_page)
         return context
 
 

@@ -25,12 +25,16 @@ class PublishedItemsFeed(Feed):
     author_name = _("HSITP History")
     item_guid_is_permalink = True
 
-    def items(self):
+    def published_items(self):
+        """Every public item, latest published first, with the columns the feed reads."""
         queryset = self.model.objects.published().order_by("-published_at", "-pk")
         if self.fields:
             fields = with_translations(self.model, self.fields)
             queryset = queryset.only(*fields, "slug", "published_at", "updated_at")
-        return queryset[: self.size]
+        return queryset
+
+    def items(self):
+        return self.published_items()[: self.size]
 
     def item_title(self, item):
         return item.local.title

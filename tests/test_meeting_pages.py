@@ -24,10 +24,11 @@ pytestmark = pytest.mark.django_db
 
 # The exact number of queries each page makes today; a change must be deliberate.
 LIST_QUERIES = 4  # count, page of meetings (with series), series choices, organisation choices
-DETAIL_QUERIES = 3  # meeting with series, attendances with people and bodies, photos
+# Meeting with series, attendances with people and bodies, photos, milestones of its time.
+DETAIL_QUERIES = 4
 # The person (or body), how many meetings (the attendances come 100 a page), that page of
-# attendances with their meetings, milestones naming them.
-PERSON_QUERIES = 4
+# attendances with their meetings, milestones naming them; for a person, the posts held.
+PERSON_QUERIES = 5
 ORGANISATION_QUERIES = 4
 
 

@@ -60,6 +60,8 @@ for _label in ("milestones.milestone", "milestones.historicalmilestone"):
     ADDED_FIELDS[_label] = {"date_basis": "", "citation": "", "source_url": ""}
 for _label in ("meetings.meeting", "meetings.historicalmeeting"):
     ADDED_FIELDS[_label] = {**ADDED_FIELDS[_label], "date_basis": "", "citation": ""}
+for _label in ("meetings.meetingseries", "meetings.historicalmeetingseries"):
+    ADDED_FIELDS[_label] = {**ADDED_FIELDS[_label], "description": ""}
 
 
 def _add_chinese_texts() -> None:

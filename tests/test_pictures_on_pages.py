@@ -22,11 +22,11 @@ def test_lead_image_shows_on_the_timeline_and_the_milestone_page(client):
 
 
 def test_timeline_query_count_does_not_grow_with_pictures(client, django_assert_num_queries):
-    """Lead images come with their milestones: still three queries."""
+    """Lead images come with their milestones: still four queries."""
     milestones = [
         make_milestone(lead_image=make_picture(name=f"p{n}.jpg", **LOOP)) for n in range(3)
     ]
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         response = client.get("/milestones/")
     html = assert_page(response, *(milestone.title for milestone in milestones))
     assert html.count('alt="The Loop from the air"') == 3

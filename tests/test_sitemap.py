@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from django.utils import timezone
 
+from meetings.models import MeetingSeries
 from tests.factories import (
     make_attendance,
     make_meeting,
@@ -22,12 +23,12 @@ XHTML = "{http://www.w3.org/1999/xhtml}"
 # its pages; a page of a section counts its kind and reads one page of its items (the list
 # pages need none). /sitemap.xml is an index of sections: a single sitemap grew with the
 # history.
-SITEMAP_QUERIES = 6  # and the latest change of milestones and of meetings, for lastmod
+SITEMAP_QUERIES = 7  # and the latest change of milestones and of meetings, for lastmod
 SECTION_QUERIES = 2
 LIST_PAGES = ["/", "/milestones/", "/meetings/", "/people/", "/organisations/"]
 SECTIONS = [
     f"http://testserver/sitemap-{section}.xml"
-    for section in ("pages", "milestones", "meetings", "people", "organisations")
+    for section in ("pages", "milestones", "meetings", "series", "people", "organisations")
 ]
 
 
@@ -106,8 +107,10 @@ def test_sitemap_lists_every_public_page_in_every_language_and_nothing_else(clie
             "/meetings/eleventh-meeting/",
             "/people/sun-dong/",
             "/organisations/itib/",
+            *(s.get_absolute_url() for s in MeetingSeries.objects.public()),  # the 11th's
         ]
     )
+    assert MeetingSeries.objects.public().count() == 1
     assert set(entries(client)) == expected
 
 
@@ -189,7 +192,7 @@ def test_sitemap_query_count_is_fixed(client, django_assert_num_queries):
     assert milestones.tag == f"{SITEMAP}urlset"
     assert "http://testserver/milestones/memorandum/" in located(milestones)
     assert len(located(milestones)) == 3 * 6  # six milestones in three languages
-    assert len(entries(client)) == 3 * (len(LIST_PAGES) + 4 + 5 * 4)
+    assert len(entries(client)) == 3 * (len(LIST_PAGES) + 5 + 5 * 5)  # each meeting its series
 
 
 def test_sections_come_in_pages_of_a_thousand_items(client, django_assert_num_queries):

@@ -80,6 +80,12 @@ def excerpt(value, words: int):
 
 
 @register.filter
+def of_year(by_year: dict, year):
+    """What `by_year` holds for `year` (the timeline's meetings of a year), or {}."""
+    return (by_year or {}).get(year, {})
+
+
+@register.filter
 def venue(meeting) -> str:
     """A meeting's venue as `venue_display` says it, its place marked with its language."""
     place = in_content_lang(meeting.local.place)
