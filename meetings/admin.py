@@ -118,7 +118,7 @@ class MeetingSeriesAdmin(ShownByMeetingsAdmin):
     search_fields = translated_search_fields(MeetingSeries, ["name"])
     prepopulated_fields = {"slug": ["name"]}
     fieldsets = [
-        (None, {"fields": side_by_side(MeetingSeries, ["name", "slug", "parent"])}),
+        (None, {"fields": side_by_side(MeetingSeries, ["name", "slug", "parent", "description"])}),
         simplified_fieldset(MeetingSeries),
     ]
 
