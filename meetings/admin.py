@@ -158,6 +158,7 @@ class MeetingAdmin(PublishableAdmin):
     list_select_related = ["series"]
     search_fields = translated_search_fields(Meeting, ["title", "summary", "full_text", "place"])
     date_hierarchy = "date_start"
+    autocomplete_fields = ["milestones_mentioned"]
     prepopulated_fields = {"slug": ["title"]}
     inlines = [AttendanceInline, MeetingPhotoInline]
     versioned_related = ("attendances",)  # also edited on this page
@@ -198,7 +199,10 @@ class MeetingAdmin(PublishableAdmin):
                 "are shown for reference.",
             },
         ),
-        ("Text", {"fields": side_by_side(Meeting, ["summary", "full_text"])}),
+        (
+            "Text",
+            {"fields": [*side_by_side(Meeting, ["summary", "full_text"]), "milestones_mentioned"]},
+        ),
         simplified_fieldset(Meeting),
         ("Publication", {"fields": ["state", "published_at", "needs_review", "review_note"]}),
         (

@@ -8,12 +8,13 @@ from icalendar import Calendar, Event
 from publishing.dating import DatePrecision
 
 
-def meetings_calendar(meetings, request) -> bytes:
+def meetings_calendar(meetings, request, name: str = "") -> bytes:
+    """`meetings` as an iCalendar; `name` is the calendar's (a series'), else the site's."""
     calendar = Calendar()
     calendar.add("prodid", "-//HSITP History//Meetings//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", "HSITP History: meetings")
+    calendar.add("x-wr-calname", f"HSITP History: {name}" if name else "HSITP History: meetings")
     calendar.add("x-wr-timezone", "Asia/Hong_Kong")
     host = request.get_host().split(":")[0]
     stamp = timezone.now()

@@ -220,7 +220,7 @@ class MeetingQuerySet(PublishableQuerySet):
 
     def held_in_years(self, years) -> dict[int, list]:
         """{year: [meetings held that year, oldest first]} in one query (for the timeline)."""
-        fields = ["slug", "date_precision", "date_start", "date_end", "number", "mode"]
+        fields = ["slug", "date_precision", "date_start", "date_end", "number", "mode", "announced"]
         meetings = (
             self.filter(date_start__year__in=sorted(years))
             .only(*fields, *with_translations(Meeting, ["title", "place"]))
@@ -269,6 +269,14 @@ class Meeting(Translatable, PublishableItem):
     source_url = models.URLField("source URL", blank=True)
     source_published_on = models.DateField(
         "source published on", null=True, blank=True, help_text="When the release was issued."
+    )
+    milestones_mentioned = models.ManyToManyField(
+        "milestones.Milestone",
+        blank=True,
+        related_name="meetings_mentioning",
+        verbose_name="milestones it mentions",
+        help_text="Milestones the meeting's release speaks of (the 14th Five-Year Plan, a "
+        "blueprint): its page lists them.",
     )
 
     objects = MeetingManager()

@@ -49,6 +49,9 @@ class MeetingDetailView(PreviewMixin, PublishedMeetingMixin, DetailView):
         context["milestones_of_its_time"] = Milestone.objects.published().around(
             self.object.date_start
         )
+        context["milestones_mentioned"] = (
+            self.object.milestones_mentioned.published().chronological()
+        )
         return context
 
 
@@ -123,15 +126,15 @@ class MeetingCalendarView(PublishedMeetingMixin, View):
     """GET /meetings.ics: published, dated meetings as an iCalendar feed (RFC 5545)."""
 
     filename = "meetings.ics"
+    name = ""  # the calendar's name, when not the site's
 
     def meetings(self):
         return self.get_queryset()
 
     def get(self, request, **kwargs):
         meetings = self.meetings().filter(date_start__isnull=False).newest_first()
-        response = HttpResponse(
-            meetings_calendar(meetings, request), content_type="text/calendar; charset=utf-8"
-        )
+        calendar = meetings_calendar(meetings, request, name=self.name)
+        response = HttpResponse(calendar, content_type="text/calendar; charset=utf-8")
         response["Content-Disposition"] = f'inline; filename="{self.filename}"'
         return response
 
@@ -141,7 +144,7 @@ class SeriesCalendarView(MeetingCalendarView):
 
     def meetings(self):
         series = get_object_or_404(MeetingSeries.objects.public(), slug=self.kwargs["slug"])
-        self.filename = f"{series.slug}.ics"
+        self.filename, self.name = f"{series.slug}.ics", series.local.name
         return self.get_queryset().filter(series=series)
 
 

@@ -79,15 +79,16 @@ class MilestoneQuerySet(PublishableQuerySet):
                 query |= Q(**{f"{field}__contains": name})
         return self.filter(query) if names else self.none()
 
-    def around(self, day, days: int = AROUND_DAYS, limit: int = 8):
-        """Milestones of the time of `day` (a meeting's): dated within `days` of it, in
-        order, at most `limit`. Nothing for no day."""
+    def around(self, day, days: int = AROUND_DAYS, each_side: int = 4) -> list:
+        """Milestones of the time of `day` (a meeting's): dated within `days` of it, the
+        `each_side` nearest before and after it, in order (two queries). Nothing for no day."""
         if day is None:
-            return self.none()
+            return []
         window = dt.timedelta(days=days)
-        return self.filter(
-            date_start__lte=day + window, date_end__gte=day - window
-        ).chronological()[:limit]
+        near = self.filter(date_start__lte=day + window, date_end__gte=day - window)
+        before = list(near.filter(date_start__lte=day).order_by("-sort_key")[:each_side])
+        after = list(near.filter(date_start__gt=day).order_by("sort_key")[:each_side])
+        return [*reversed(before), *after]
 
     def mentioning(self, names) -> list:
         """Milestones whose text mentions any of `names` as whole words (one query)."""

@@ -37,8 +37,10 @@ class TimelineView(PublishedMilestoneMixin, FilterView):
         context["is_filtered"] = any(
             value for key, value in self.request.GET.items() if key != "page"
         )
-        # The meetings held in each year on this page, beside its milestones.
-        context["alongside"] = alongside(years_on_page)
+        # The meetings held in each year on this page, beside its milestones (not when the
+        # reader narrowed the milestones by their words or precision: those are not theirs).
+        narrowed = any(self.request.GET.get(key) for key in ("q", "precision"))
+        context["alongside"] = {} if narrowed else alongside(years_on_page)
         return context
 
 

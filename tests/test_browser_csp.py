@@ -103,7 +103,7 @@ def test_no_page_violates_the_content_security_policy(live_server, page, csp_wat
     new_row = rows.nth(before)
     new_row.locator(".field-person .select2-selection").click()
     person = str(content["person"])  # "Professor Person 4"
-    page.locator(".select2-search__field").fill(content["person"].name)
+    page.locator(".select2-container--open .select2-search__field").fill(content["person"].name)
     page.wait_for_selector(f".select2-results__option:text-is('{person}')")
     page.keyboard.press("Enter")
     assert person in new_row.locator(".field-person").inner_text()

@@ -274,4 +274,5 @@ def test_the_meeting_form_takes_the_same_queries_for_2_attendances_as_for_20(edi
             who = attendance.person or attendance.organisation
             assert f'<option value="{who.pk}" selected>{who}</option>' in html
         counts.append(len(queries))
-    assert counts[0] == counts[1] <= 16, counts
+    # (17 since issue 15: the milestones the meeting mentions, one query for the widget.)
+    assert counts[0] == counts[1] <= 17, counts

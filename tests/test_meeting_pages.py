@@ -24,8 +24,9 @@ pytestmark = pytest.mark.django_db
 
 # The exact number of queries each page makes today; a change must be deliberate.
 LIST_QUERIES = 4  # count, page of meetings (with series), series choices, organisation choices
-# Meeting with series, attendances with people and bodies, photos, milestones of its time.
-DETAIL_QUERIES = 4
+# Meeting with series, attendances with people and bodies, photos, the milestones of its
+# time (those before it, those after it) and the milestones it mentions.
+DETAIL_QUERIES = 6
 # The person (or body), how many meetings (the attendances come 100 a page), that page of
 # attendances with their meetings, milestones naming them; for a person, the posts held.
 PERSON_QUERIES = 5

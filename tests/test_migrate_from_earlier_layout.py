@@ -60,6 +60,7 @@ for _label in ("milestones.milestone", "milestones.historicalmilestone"):
     ADDED_FIELDS[_label] = {"date_basis": "", "citation": "", "source_url": ""}
 for _label in ("meetings.meeting", "meetings.historicalmeeting"):
     ADDED_FIELDS[_label] = {**ADDED_FIELDS[_label], "date_basis": "", "citation": ""}
+ADDED_FIELDS["meetings.meeting"]["milestones_mentioned"] = []
 for _label in ("meetings.meetingseries", "meetings.historicalmeetingseries"):
     ADDED_FIELDS[_label] = {**ADDED_FIELDS[_label], "description": ""}
 

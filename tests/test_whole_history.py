@@ -165,3 +165,26 @@ def test_a_persons_page_shows_the_posts_held_over_time(curated_site):
     )
     assert "9 February 2017 to 9 January 2018 (3 meetings)" in held
     assert MeetingSeries.objects.get(slug=JTF).description_zh_hant
+
+
+def test_the_eleventh_meeting_lists_the_milestone_it_mentions(curated_site):
+    meeting = Meeting.objects.get(number=11)
+    plan = Milestone.objects.get(slug="the-national-14th-five-year-plan-mentions-supporting-hong")
+    html = page(path(meeting))
+    mentioned = html.split("Milestones it mentions")[1].split("</ul>")[0]
+    assert f'<a href="{path(plan)}">' in mentioned and "Five-Year Plan" in mentioned
+    assert plan.title_zh_hant in page(f"/zh-hant{path(meeting)}")
+
+
+def test_the_milestones_of_a_meetings_time_are_the_nearest_on_each_side():
+    meeting = make_meeting(date=FuzzyDate.day(dt.date(2020, 6, 15)))
+    for day in range(1, 11):  # ten before it, in the six months before
+        make_milestone(title=f"Before {day:02}", date=FuzzyDate.day(dt.date(2020, 5, day)))
+    make_milestone(title="After 01", date=FuzzyDate.day(dt.date(2020, 7, 1)))
+    html = page(path(meeting)).split("Milestones of its time")[1].split("</ul>")[0]
+    assert "After 01" in html and "Before 10" in html and "Before 01" not in html
+
+
+def test_a_series_calendar_is_named_for_its_series(curated_site, client):
+    calendar = client.get(f"/meetings/series/{JTF}.ics").content.decode().replace("\r\n ", "")
+    assert "X-WR-CALNAME:HSITP History: Joint Task Force on the Development" in calendar
