@@ -104,6 +104,9 @@ CONTENT_APPS = ["milestones", "meetings", "pictures"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Readers' pages gzipped, never one with a CSRF token or a signed-in user's (BREACH);
+    # outside the page cache, which keeps pages uncompressed (pagecache/compression.py).
+    "pagecache.compression.PublicGZipMiddleware",
     "csp.middleware.CSPMiddleware",  # early: every response carries the policy
     # Above the page cache, so that cached responses get the header too.
     "corsheaders.middleware.CorsMiddleware",

@@ -1,0 +1,24 @@
+"""Compressed answers for readers: HTML and JSON gzipped when the client accepts it.
+
+Django's GZipMiddleware, except for responses that carry a secret: a page with a CSRF token
+(a form: the admin, the login page) or answered to a signed-in user. Compressing a secret
+beside text an attacker controls (a search query in the page) lets the compressed size leak
+it (BREACH); readers' public pages carry no secret. Above the page cache in MIDDLEWARE, so
+a cached page is stored once, uncompressed, and compressed on the way out (`Vary:
+Accept-Encoding` is added to what leaves, not to what is cached).
+"""
+
+from django.conf import settings
+from django.middleware.gzip import GZipMiddleware
+
+
+class PublicGZipMiddleware(GZipMiddleware):
+    def process_response(self, request, response):
+        if settings.CSRF_COOKIE_NAME in response.cookies:
+            # The page holds a CSRF token: whenever one is used, CsrfViewMiddleware (inside
+            # this one) sends its cookie with the response.
+            return response
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return response  # a signed-in user's page may hold what is theirs
+        return super().process_response(request, response)

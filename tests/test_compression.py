@@ -1,0 +1,50 @@
+"""Readers' pages and open data go out gzipped when the client accepts it; pages with a
+CSRF token or for a signed-in user never do (pagecache/compression.py)."""
+
+import gzip
+import json
+
+import pytest
+from django.test import Client
+
+from tests.factories import make_milestone, make_user
+
+pytestmark = pytest.mark.django_db
+GZIP = {"HTTP_ACCEPT_ENCODING": "gzip, deflate, br"}
+
+
+def test_public_pages_and_json_are_compressed_for_clients_that_accept_it():
+    milestone = make_milestone(title="Compressed milestone", body="A long body. " * 50)
+    client = Client()
+    for url in ("/milestones/", milestone.get_absolute_url(), "/zh-hant/milestones/"):
+        response = client.get(url, **GZIP)
+        assert response["Content-Encoding"] == "gzip", url
+        assert "Accept-Encoding" in response["Vary"]
+        assert "Compressed milestone" in gzip.decompress(response.content).decode()
+    api = client.get("/api/milestones/", **GZIP)
+    assert api["Content-Encoding"] == "gzip"
+    assert json.loads(gzip.decompress(api.content))["count"] == 1
+
+
+def test_a_cached_page_is_compressed_on_the_way_out_and_plain_for_others(settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    make_milestone(title="Cached once", body="Text. " * 100)
+    client = Client()
+    first = client.get("/milestones/", **GZIP)
+    assert (first["Content-Encoding"], first["X-Page-Cache"]) == ("gzip", "miss")
+    plain = client.get("/milestones/")  # the same cached page, to a client without gzip
+    assert plain["X-Page-Cache"] == "hit" and not plain.has_header("Content-Encoding")
+    assert "Cached once" in plain.content.decode()
+    again = client.get("/milestones/", **GZIP)
+    assert "Cached once" in gzip.decompress(again.content).decode()
+
+
+def test_pages_with_a_csrf_token_or_for_a_signed_in_user_are_never_compressed():
+    login = Client().get("/admin/login/", **GZIP)
+    assert 'name="csrfmiddlewaretoken"' in login.content.decode()
+    assert not login.has_header("Content-Encoding")
+    editor = Client()
+    editor.force_login(make_user("editor"))
+    milestone = make_milestone(title="Seen by staff")
+    for url in (milestone.get_absolute_url(), "/admin/"):
+        assert not editor.get(url, **GZIP).has_header("Content-Encoding"), url
