@@ -1,5 +1,8 @@
 """Assertions shared by the test modules (pytest rewrites them: tests/conftest.py asks it to)."""
 
+from django.test import Client
+from django.utils import translation
+
 
 def response_text(response) -> str:
     """The whole body as text, streamed or not (a streamed body can be read only once)."""
@@ -22,3 +25,15 @@ def assert_page(response, *contains: str, status: int = 200) -> str:
     missing = [expected for expected in contains if expected not in text]
     assert not missing, f"{url}: not in the response: {missing}"
     return text
+
+
+def english_path(obj) -> str:
+    """`obj`'s English address (a request leaves its language active in the test's thread,
+    so get_absolute_url() alone may give the /zh-hant/ one)."""
+    with translation.override("en"):
+        return obj.get_absolute_url()
+
+
+def page(url: str) -> str:
+    """The text of the public page at `url`, which must answer 200 to a new reader."""
+    return assert_page(Client().get(url))

@@ -9,28 +9,17 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client
-from django.utils import translation
 
 from meetings.models import Meeting
 from milestones.models import Milestone
+from tests.assertions import english_path as path
+from tests.assertions import page
 from tests.factories import change_url, logged_in, make_milestone, make_organisation, make_user
 from tests.html_forms import opened
 from translations.catalogue import simplified_catalogue
 from translations.languages import to_simplified, to_traditional
 
 pytestmark = pytest.mark.django_db
-
-
-def path(obj) -> str:
-    """The English address (a request leaves its language active in the test's thread)."""
-    with translation.override("en"):
-        return obj.get_absolute_url()
-
-
-def page(url: str) -> str:
-    response = Client().get(url)
-    assert response.status_code == 200, url
-    return response.content.decode()
 
 
 def test_every_curated_milestone_reads_in_both_chinese_scripts(curated_site):

@@ -5,12 +5,12 @@ import datetime as dt
 import re
 
 import pytest
-from django.test import Client
-from django.utils import translation
 
 from meetings.models import Meeting, MeetingSeries
 from milestones.models import Milestone
 from publishing.dating import FuzzyDate
+from tests.assertions import english_path as path
+from tests.assertions import page
 from tests.factories import make_attendance, make_meeting, make_milestone, make_person, make_series
 
 pytestmark = pytest.mark.django_db
@@ -19,17 +19,6 @@ DATES_OF_PUBLIC_RECORD = {
     1: "2017-02-09", 2: "2017-09-12", 3: "2018-01-09", 4: "2018-11-12", 5: "2019-07-31",
     7: "2020-08-31", 9: "2022-08-25", 10: "2023-09-07", 11: "2024-08-30",
 }  # fmt: skip
-
-
-def path(obj) -> str:
-    with translation.override("en"):
-        return obj.get_absolute_url()
-
-
-def page(url: str) -> str:
-    response = Client().get(url)
-    assert response.status_code == 200, url
-    return response.content.decode()
 
 
 def test_the_api_lists_every_task_force_meeting_of_public_record(curated_site, client):
