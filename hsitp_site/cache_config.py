@@ -4,7 +4,11 @@ Two aliases (settings.PAGE_CACHE_ALIAS and PAGE_CACHE_VERSION_ALIAS), used by pa
 
 * `default`: rendered pages for anonymous readers (and small values derived from them);
 * `content_version`: one key, the site's content version, which every process serving the
-  site must share, because a write in one process must invalidate the pages of all.
+  site must share, because a write in one process must invalidate the pages of all;
+* `fragments`: rendered pieces of pages (a milestone's entry, a meeting's row), kept in
+  each process's memory whatever DJANGO_CACHE_URL says (pagecache/fragments.py). Their keys
+  are made from what they show, so an entry is never stale and needs no invalidation or
+  sharing; a dummy:// cache turns them off too.
 
 Without DJANGO_CACHE_URL, pages are kept in each process's memory (LocMemCache) and the
 content version in a small file that every process on the machine shares (FileBasedCache,
@@ -28,7 +32,15 @@ from urllib.parse import urlsplit
 
 PAGE_ALIAS = "default"
 VERSION_ALIAS = "content_version"
+FRAGMENT_ALIAS = "fragments"
 DEFAULT_MAX_ENTRIES = 1000  # pages per process in memory (about 20-60 MB at this site's sizes)
+FRAGMENT_MAX_ENTRIES = 30_000  # about 1 KB each: 30 MB at most per process
+FRAGMENTS = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "hsitp-fragments",
+    "TIMEOUT": 7 * 24 * 3600,
+    "OPTIONS": {"MAX_ENTRIES": FRAGMENT_MAX_ENTRIES, "CULL_FREQUENCY": 4},
+}
 
 
 class CacheURLError(ValueError):
@@ -58,6 +70,7 @@ def cache_settings(
                 "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                 "LOCATION": str(cache_dir),
             },
+            FRAGMENT_ALIAS: FRAGMENTS,
         }
     if scheme == "dummy":
         shared = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
@@ -83,4 +96,5 @@ def cache_settings(
     return {
         PAGE_ALIAS: {**shared, "KEY_PREFIX": "hsitp-page"},
         VERSION_ALIAS: {**shared, "KEY_PREFIX": "hsitp-version"},
+        FRAGMENT_ALIAS: shared if scheme == "dummy" else FRAGMENTS,
     }

@@ -23,7 +23,7 @@ from django.db import IntegrityError, connection, transaction
 from importing.documents import ImportReport, SeedDocument, SeedError, decode_text
 from importing.registry import kind_of
 from pagecache.version import invalidate as invalidate_page_cache
-from publishing.database import refresh_statistics
+from publishing.database import after_bulk_write
 
 SOURCES_FILE = "sources.csv"
 SOURCES_COLUMNS = ("document", "published_on", "url", "language")
@@ -155,7 +155,7 @@ def import_documents(
             transaction.set_rollback(True)
         elif report.changed_anything:
             invalidate_page_cache()  # bulk_create sends no signals (pagecache/signals.py)
-            refresh_statistics()
+            after_bulk_write()
     return report
 
 

@@ -7,6 +7,7 @@ class MeetingsConfig(AppConfig):
 
     def ready(self):
         from importing.registry import Importer, register
+        from meetings import mention_index
         from meetings.chinese_release import import_release
         from meetings.models import Meeting, Organization, Person
         from meetings.parsing_zh import looks_like_a_release, release_signs_in_either_language
@@ -31,3 +32,6 @@ class MeetingsConfig(AppConfig):
         # Texts elsewhere (milestones) link the bodies and people they mention to their pages.
         register_mentionable("organisations", lambda: Organization.objects.public())
         register_mentionable("people", lambda: Person.objects.public())
+        # ...and their pages list the milestones that mention them, from an index kept up
+        # to date as texts and names change.
+        mention_index.connect()

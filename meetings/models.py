@@ -472,6 +472,43 @@ class Organization(Translatable, models.Model):
         return Localized(f"{name}（{abbreviation}）", name.language)
 
 
+class MilestoneMention(models.Model):
+    """That a milestone's text mentions a person or an organisation by one of their names.
+
+    Written whenever a milestone's text or an attendee's names change, and after bulk
+    writes (meetings/mention_index.py), so that a person's page finds the milestones that
+    speak of them through an index instead of reading every milestone's text. Whether the
+    milestone and the attendee are public is asked when a page reads them, not here.
+    """
+
+    milestone = models.ForeignKey(
+        "milestones.Milestone", on_delete=models.CASCADE, related_name="attendee_mentions"
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, null=True, blank=True, related_name="mentions"
+    )
+    organisation = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, null=True, blank=True, related_name="mentions"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=True) ^ Q(organisation__isnull=True),
+                name="meetings_mention_person_xor_organisation",
+            ),
+            models.UniqueConstraint(
+                fields=["person", "milestone"], name="meetings_mention_unique_person"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "milestone"], name="meetings_mention_unique_organisation"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.milestone_id} mentions {self.person_id or self.organisation_id}"
+
+
 ROLE_ORDER = Case(
     When(role=Role.CO_CHAIR, then=Value(0)),
     When(role=Role.ATTENDEE, then=Value(1)),

@@ -10,6 +10,7 @@ from meetings.calendar import meetings_calendar
 from meetings.filters import MeetingFilter
 from meetings.models import Attendance, Meeting, MeetingSeries, Organization, Person
 from milestones.models import Milestone
+from publishing.pagination import MirroredPaginator
 from publishing.views import PendingPreviewMixin, PreviewMixin, PublicQuerysetMixin
 
 
@@ -26,6 +27,7 @@ class MeetingListView(PublishedMeetingMixin, FilterView):
     filterset_class = MeetingFilter
     template_name = "meetings/meeting_list.html"
     paginate_by = 50
+    paginator_class = MirroredPaginator
 
     def get_queryset(self):
         return super().get_queryset().newest_first()
@@ -80,8 +82,10 @@ class AttendanceHistoryView(PendingPreviewMixin, DetailView):
             page_obj=page,
             is_paginated=page.has_other_pages(),
         )
+        # From the index of mentions (meetings/mention_index.py), not a scan of every text.
+        mentioning = self.object.mentions.values("milestone")
         context["mentioned_in"] = (
-            Milestone.objects.published().chronological().mentioning(self.object.mention_names)
+            Milestone.objects.published().chronological().filter(pk__in=mentioning)
         )
         if self.attendance_field == "person":
             posts = Attendance.objects.filter(person=self.object).posts_over_time()
@@ -93,6 +97,7 @@ class AttendeeListView(ListView):
     """Everyone (or every body) with a public page, with how many meetings they attended."""
 
     paginate_by = 100
+    paginator_class = MirroredPaginator
 
     def get_queryset(self):
         # Alphabetical whatever the case: "Development and ..." before "Development Bureau".

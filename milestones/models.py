@@ -6,7 +6,6 @@ from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from simple_history.models import HistoricalRecords
 
-from publishing.mentions import mentions
 from publishing.models import (
     DatedModel,
     PublishableItem,
@@ -28,7 +27,6 @@ AROUND_DAYS = 183  # "of its time": within about six months of a meeting
 # The texts in which a milestone may mention a person or organisation, by language.
 ENGLISH_TEXTS = ("title", "body")
 CHINESE_TEXTS = ("title_zh_hant", "body_zh_hant")
-MENTIONING_FIELDS = (*ENGLISH_TEXTS, *CHINESE_TEXTS)
 
 
 class MilestoneQuerySet(PublishableQuerySet):
@@ -89,17 +87,6 @@ class MilestoneQuerySet(PublishableQuerySet):
         before = list(near.filter(date_start__lte=day).order_by("-sort_key")[:each_side])
         after = list(near.filter(date_start__gt=day).order_by("sort_key")[:each_side])
         return [*reversed(before), *after]
-
-    def mentioning(self, names) -> list:
-        """Milestones whose text mentions any of `names` as whole words (one query)."""
-        if not names:
-            return []
-        candidates = self.containing_any(names)
-        return [
-            m
-            for m in candidates
-            if mentions("\n".join(getattr(m, field) for field in MENTIONING_FIELDS), names)
-        ]
 
 
 MilestoneManager = SlugManager.from_queryset(MilestoneQuerySet)

@@ -5,6 +5,7 @@ from milestones.filters import MilestoneFilter
 from milestones.models import Milestone
 from publishing.alongside import alongside
 from publishing.mentions import link_mentions, mention_targets
+from publishing.pagination import MirroredPaginator
 from publishing.views import PreviewMixin, PublicQuerysetMixin
 from translations.fields import with_translations
 
@@ -22,6 +23,7 @@ class TimelineView(PublishedMilestoneMixin, FilterView):
     filterset_class = MilestoneFilter
     template_name = "milestones/timeline.html"
     paginate_by = 100
+    paginator_class = MirroredPaginator
 
     def get_queryset(self):
         return super().get_queryset().chronological()

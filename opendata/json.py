@@ -1,7 +1,9 @@
 """JSON helpers shared by the open-data endpoints."""
 
-from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import JsonResponse
+
+from publishing.pagination import MirroredPaginator
 
 
 def filtered_list_response(request, filterset, serialise, page_size: int) -> JsonResponse:
@@ -16,7 +18,7 @@ def paginated_json(request, queryset, serialise, page_size: int) -> dict:
 
     An out-of-range or malformed page gives an empty result list, not an error.
     """
-    paginator = Paginator(queryset, page_size)
+    paginator = MirroredPaginator(queryset, page_size)
     try:
         page = paginator.page(request.GET.get("page", 1))
     except (EmptyPage, PageNotAnInteger):

@@ -43,7 +43,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
 from pictures.models import Picture, keeping_files
-from publishing.database import refresh_statistics
+from publishing.database import after_bulk_write
 
 FORMAT = "hsitp-backup"
 VERSION = 1
@@ -318,7 +318,7 @@ def restore_backup(archive_path: Path | str, *, force: bool = False) -> RestoreR
                 data = Path(folder) / "data.json"
                 data.write_bytes(archive.data)
                 call_command("loaddata", str(data), verbosity=0)
-            refresh_statistics()
+            after_bulk_write()
     except BaseException:
         for name in written:
             if name not in old_files or name in replaced:

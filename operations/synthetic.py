@@ -33,7 +33,7 @@ from meetings.models import (
 )
 from milestones.models import Milestone
 from pagecache.version import invalidate
-from publishing.database import refresh_statistics
+from publishing.database import after_bulk_write
 from publishing.dating import DatePrecision, FuzzyDate
 from publishing.models import PublicationState
 
@@ -403,7 +403,7 @@ def generate_history(
     total += len(_bulk(Attendance, attendances, batch_size))
     say(f"  {total} attendances")
     invalidate()  # bulk_create sends no signals
-    refresh_statistics()
+    after_bulk_write()
     return GeneratedHistory(
         milestones=milestones,
         meetings=len(meeting_rows),

@@ -3,6 +3,19 @@
 from django.apps import apps
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.dispatch import Signal
+
+# Sent by `after_bulk_write()`, in the writer's transaction: what is derived from the
+# content (meetings' index of mentions) is brought up to date, as the model signals that
+# bulk_create does not send would have done.
+bulk_written = Signal()
+
+
+def after_bulk_write(using: str = DEFAULT_DB_ALIAS) -> None:
+    """After rows were written without their model signals (bulk_create, loaddata's raw
+    saves): derived data brought up to date, then the planner's statistics refreshed."""
+    bulk_written.send(sender=None, using=using)
+    refresh_statistics(using)
 
 
 def refresh_statistics(using: str = DEFAULT_DB_ALIAS) -> None:

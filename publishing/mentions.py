@@ -99,3 +99,61 @@ def link_mentions(text: str, targets: list[Target]) -> SafeString:
 
     chunks = [c.strip() for c in re.split(r"\n\s*\n", text) if c.strip()]
     return mark_safe("".join(f"<p>{paragraph(chunk)}</p>" for chunk in chunks))  # noqa: S308
+
+
+_RUN = re.compile(r"[\w-]+")
+_WORD = re.compile(r"[\w-]")
+
+
+class NameIndex:
+    """Which of many things' names occur in texts, as `mentions()` would say of each: a
+    Latin name as whole words of the English text, a Chinese one anywhere in the Chinese
+    text. Built once for every name, it reads a text in one pass (a dictionary lookup per
+    word, or per character of Chinese), not once per name, so that the whole history can
+    be indexed at once (meetings/mention_index.py). Pure: no database."""
+
+    def __init__(self, named):
+        """`named`: (key, names) pairs; `found_in` answers with the keys."""
+        self._keys: dict[str, set] = {}
+        for key, names in named:
+            for name in names:
+                self._keys.setdefault(name, set()).add(key)
+        # Latin names by their first run of word characters ("Hong" for "Hong Kong-..."),
+        # Chinese ones by their first character, and the odd Latin name that starts with
+        # punctuation by its first character too.
+        self._by_run: dict[str, list[str]] = {}
+        self._han: dict[str, list[str]] = {}
+        self._odd: dict[str, list[str]] = {}
+        for name in self._keys:
+            first = _RUN.match(name)
+            if has_han(name):
+                self._han.setdefault(name[0], []).append(name)
+            elif first:
+                self._by_run.setdefault(first.group(0), []).append(name)
+            else:
+                self._odd.setdefault(name[0], []).append(name)
+
+    def found_in(self, english: str, chinese: str) -> set:
+        """The keys of the things `english` or `chinese` mentions."""
+        found: set = set()
+        for match in _RUN.finditer(english):  # each starts after a non-word character
+            start = match.start()
+            for name in self._by_run.get(match.group(0), ()):
+                if english.startswith(name, start) and not _WORD.match(english, start + len(name)):
+                    found |= self._keys[name]
+        for names, text in ((self._odd, english), (self._han, chinese)):
+            if not names:
+                continue
+            for start, char in enumerate(text):
+                for name in names.get(char, ()):
+                    if text.startswith(name, start) and (
+                        names is self._han or self._stands_alone(text, name, start)
+                    ):
+                        found |= self._keys[name]
+        return found
+
+    @staticmethod
+    def _stands_alone(text: str, name: str, start: int) -> bool:
+        """A Latin name that starts with punctuation still stands as whole words."""
+        before = start > 0 and _WORD.match(text, start - 1)
+        return not before and not _WORD.match(text, start + len(name))

@@ -70,11 +70,16 @@ def _isolated_caches(settings, tmp_path):
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
             "LOCATION": str(tmp_path / "content-version"),
         },
+        "fragments": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": f"fragments-{tmp_path.name}",
+        },
     }
     settings.PAGE_CACHE_SECONDS = int(os.environ.get("TEST_PAGE_CACHE_SECONDS", "0"))
     scheduling.remember(scheduling.NOTHING)
     yield
     caches["default"].clear()
+    caches["fragments"].clear()
 
 
 @pytest.fixture(scope="session")
@@ -117,21 +122,23 @@ def screenshot(page, request):
 
 
 @pytest.fixture
-def curated_site():
+def curated_site(django_capture_on_commit_callbacks):
     """The seed documents imported and the curated fixtures loaded: the site as it ships.
     The test's own django_db mark gives the database (the browser tests need a transactional
-    one, for the live server)."""
+    one, for the live server). What runs when loaddata commits (the index of mentions) runs
+    here too, as it would outside a test's transaction."""
     from io import StringIO
 
     from django.core.management import call_command
 
     call_command("import_seeds", stdout=StringIO(), stderr=StringIO())
-    call_command(
-        "loaddata",
-        str(ROOT / "milestones" / "fixtures" / "curated_milestones.json"),
-        str(ROOT / "meetings" / "fixtures" / "curated_meetings.json"),
-        stdout=StringIO(),
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command(
+            "loaddata",
+            str(ROOT / "milestones" / "fixtures" / "curated_milestones.json"),
+            str(ROOT / "meetings" / "fixtures" / "curated_meetings.json"),
+            stdout=StringIO(),
+        )
 
 
 @pytest.fixture

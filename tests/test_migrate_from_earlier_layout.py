@@ -48,6 +48,8 @@ MAY_GROW = {"django_migrations", "django_content_type", "auth_permission"}
 # Models the new code adds, with what their first rows must be: meeting series got a revision
 # history (meetings.0005), which starts with one revision of each series as it was.
 ADDED_HISTORY = {"meetings.historicalmeetingseries": "meetings.meetingseries"}
+# Tables derived from the content, filled by their migration (meetings.0011: mentions).
+DERIVED = ["meetings.milestonemention"]
 # Fields the new code adds to rows kept, with the value every old row gets (meetings.0006).
 ADDED_FIELDS = {
     "meetings.meetingseries": {"parent": None},
@@ -351,7 +353,15 @@ def assert_same_content(before: dict[str, list], after: dict[str, list]) -> None
         "auth.user",
     ]:
         assert before.get(model), f"{model} is empty in the released site: nothing to compare"
-    assert sorted(after) == sorted([*before, *ADDED_HISTORY])
+    assert sorted(after) == sorted([*before, *ADDED_HISTORY, *DERIVED])
+    # (natural keys: slugs) every mention names a milestone and an attendee of the site
+    milestones = {row["fields"]["slug"] for row in after["milestones.milestone"]}
+    attendees = {
+        row["fields"]["slug"] for row in after["meetings.organization"] + after["meetings.person"]
+    }
+    for row in after["meetings.milestonemention"]:
+        assert row["fields"]["milestone"][0] in milestones
+        assert (row["fields"]["person"] or row["fields"]["organisation"])[0] in attendees
     for history, model in ADDED_HISTORY.items():
         revisions = [
             (row["fields"]["name"], row["fields"]["history_type"]) for row in after[history]

@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import get_language, gettext
 
+from pagecache import fragments
 from translations.languages import ENGLISH, TEXT_TAG, normalise
 from translations.text import Localized
 
@@ -91,3 +92,9 @@ def venue(meeting) -> str:
     place = in_content_lang(meeting.local.place)
     parts = [format_html(part.replace("%(place)s", "{}"), place) for part in meeting.venue_parts()]
     return mark_safe(conditional_escape(gettext(" and ")).join(parts))  # noqa: S308
+
+
+@register.filter
+def fragment_version(obj) -> str:
+    """What a `{% cache %}` fragment showing `obj` varies on (pagecache/fragments.py)."""
+    return fragments.fragment_version(obj)
