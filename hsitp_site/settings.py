@@ -10,7 +10,13 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from hsitp_site.cache_config import PAGE_ALIAS, VERSION_ALIAS, cache_settings, default_cache_dir
+from hsitp_site.cache_config import (
+    FRAGMENT_ALIAS,
+    PAGE_ALIAS,
+    VERSION_ALIAS,
+    cache_settings,
+    default_cache_dir,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -226,6 +232,7 @@ CACHES = cache_settings(
 )
 PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 3600)
 PAGE_CACHE_ALIAS = PAGE_ALIAS  # the CACHES entry for pages (pagecache/middleware.py)
+FRAGMENT_CACHE_ALIAS = FRAGMENT_ALIAS  # ...and for pieces of pages (pagecache/fragments.py)
 PAGE_CACHE_VERSION_ALIAS = VERSION_ALIAS  # ...and for the content version (pagecache/version.py)
 EDIT_LOCK_CACHE_ALIAS = VERSION_ALIAS  # a cache every process shares (publishing/editing.py)
 

@@ -101,7 +101,12 @@ class AttendeeListView(ListView):
 
     def get_queryset(self):
         # Alphabetical whatever the case: "Development and ..." before "Development Bureau".
-        return self.model.objects.public().with_meeting_totals().order_by(Lower("name"), "pk")
+        return self.model.objects.public().order_by(Lower("name"), "pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        self.model.objects.add_meeting_totals(context["object_list"])
+        return context
 
 
 class PersonListView(AttendeeListView):

@@ -35,7 +35,10 @@ class MilestoneQuerySet(PublishableQuerySet):
 
     def latest_dated(self):
         """Dated milestones, most recent first (undated ones have no place in 'latest')."""
-        return self.filter(date_start__isnull=False).order_by("-sort_key")
+        # The dated ones are those whose sort key starts with a date: a range of the sort
+        # key's index, walked backwards (date_start IS NOT NULL had SQLite sort every
+        # published milestone instead, 16 ms at 10,000).
+        return self.filter(sort_key__lt=UNDATED_SORT[:4]).order_by("-sort_key")
 
     def years(self) -> list[int]:
         """The years that have milestones, oldest first, in one query that reads one index
@@ -83,9 +86,16 @@ class MilestoneQuerySet(PublishableQuerySet):
         if day is None:
             return []
         window = dt.timedelta(days=days)
-        near = self.filter(date_start__lte=day + window, date_end__gte=day - window)
-        before = list(near.filter(date_start__lte=day).order_by("-sort_key")[:each_side])
-        after = list(near.filter(date_start__gt=day).order_by("sort_key")[:each_side])
+        near = self.filter(date_end__gte=day - window)
+        # The sort key starts with date_start: bounds on it let each side walk the sort
+        # key's index from `day` outwards and stop at the nearest (first_rows), instead of
+        # reading every published milestone to sort them (19 ms at 10,000 on SQLite).
+        next_day = (day + dt.timedelta(days=1)).isoformat()
+        last_day = (day + window + dt.timedelta(days=1)).isoformat()
+        before = near.filter(sort_key__lt=next_day).order_by("-sort_key")
+        after = near.filter(sort_key__gte=next_day, sort_key__lt=last_day).order_by("sort_key")
+        before = list(before.first_rows(each_side))
+        after = list(after.first_rows(each_side))
         return [*reversed(before), *after]
 
 
@@ -157,6 +167,11 @@ class Milestone(Translatable, PublishableItem):
             models.Index(fields=["state", "published_at"]),
             # The timeline's order with what published() reads: years() jumps along it.
             models.Index(fields=["sort_key", "state", "published_at"], name=YEARS_INDEX),
+            # A year (?year=, year_from, year_to: ranges of date_start) counted and read
+            # from the index, not by visiting every published milestone (20 ms at 10,000).
+            models.Index(
+                fields=["date_start", "state", "published_at"], name="milestone_date_published_idx"
+            ),
         ]
 
     def derive_fields(self) -> None:

@@ -55,8 +55,10 @@ class MilestoneDetailView(PreviewMixin, PublishedMilestoneMixin, DetailView):
         fields = with_translations(Milestone, ("title", "slug", "sort_key"))
         published = Milestone.objects.published().only(*fields)
         key = milestone.sort_key
-        context["previous"] = published.filter(sort_key__lt=key).order_by("-sort_key").first()
-        context["next"] = published.filter(sort_key__gt=key).order_by("sort_key").first()
+        before = published.filter(sort_key__lt=key).order_by("-sort_key")
+        after = published.filter(sort_key__gt=key).order_by("sort_key")
+        context["previous"] = before.first_rows(1).first()
+        context["next"] = after.first_rows(1).first()
         # Names are found in the English and the Traditional text (one query per kind, as
         # before) and linked in the text the page shows.
         targets = mention_targets(f"{milestone.body}\n{milestone.body_zh_hant}")

@@ -2,7 +2,9 @@
 
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import JsonResponse
+from django.utils.translation import get_language
 
+from pagecache.fragments import render_each
 from publishing.pagination import MirroredPaginator
 
 
@@ -33,5 +35,12 @@ def paginated_json(request, queryset, serialise, page_size: int) -> dict:
         "count": paginator.count,
         "next": link(page.next_page_number()) if page.has_next() else None,
         "previous": link(page.previous_page_number()) if page.has_previous() else None,
-        "results": [serialise(item, request) for item in page.object_list],
+        # Each item rendered once per version of it, language and origin of its URLs.
+        "results": render_each(
+            f"{serialise.__module__}.{serialise.__qualname__}",
+            page.object_list,
+            lambda item: serialise(item, request),
+            get_language(),
+            request.build_absolute_uri("/"),
+        ),
     }

@@ -19,28 +19,53 @@ from __future__ import annotations
 
 from hashlib import blake2b
 
+from django.conf import settings
+from django.core.cache import caches
+
 
 def fragment_version(obj) -> str:
     """A short string that changes whenever a value of `obj` or of the rows read with it
     does (a milestone and its lead picture; a meeting and its attendances)."""
-    digest = blake2b(digest_size=12)
-    _feed(digest, obj)
-    return digest.hexdigest()
+    values: list = []
+    _collect(values, obj, set())
+    return blake2b(repr(values).encode(), digest_size=12).hexdigest()
 
 
-def _feed(digest, obj) -> None:
-    if obj is None:
-        digest.update(b"\x00")
+def _collect(values: list, obj, seen: set) -> None:
+    """Every public attribute of `obj` and of the rows cached on it, in a stable order."""
+    if obj is None or id(obj) in seen:  # an attendance's meeting is the one it was read with
+        values.append(None if obj is None else "seen")
         return
-    digest.update(obj._meta.label_lower.encode())
-    for name, value in vars(obj).items():
-        if not name.startswith("_"):
-            digest.update(f"\x1f{name}\x1e{value!r}".encode())
-    state = obj.__dict__.get("_state")
+    seen.add(id(obj))
+    attributes = obj.__dict__
+    values.append(obj._meta.label_lower)
+    values.append([(k, v) for k, v in attributes.items() if k[0] != "_"])
+    state = attributes.get("_state")
     for name, related in sorted(getattr(state, "fields_cache", {}).items()):
-        digest.update(f"\x1d{name}".encode())
-        _feed(digest, related)
-    for name, rows in sorted(obj.__dict__.get("_prefetched_objects_cache", {}).items()):
-        digest.update(f"\x1c{name}".encode())
+        values.append(name)
+        _collect(values, related, seen)
+    for name, rows in sorted(attributes.get("_prefetched_objects_cache", {}).items()):
+        values.append(name)
         for row in rows:
-            _feed(digest, row)
+            _collect(values, row, seen)
+
+
+def render_each(name: str, objects, render, *vary) -> list:
+    """[render(obj) for obj in objects], each reused from the `fragments` cache while `obj`
+    (and what was read with it) is unchanged: what a list of JSON items does where
+    templates use `{% cache %}`. `name` says what is rendered ("meeting_json"); `vary`,
+    whatever else the result depends on (the language, the origin of absolute URLs)."""
+    objects = list(objects)
+    cache = caches[settings.FRAGMENT_CACHE_ALIAS]
+    prefix = blake2b(repr((name, *vary)).encode(), digest_size=8).hexdigest()
+    keys = [f"fragment.{prefix}.{fragment_version(obj)}" for obj in objects]
+    found = cache.get_many(keys)
+    missing = {}
+    results = []
+    for key, obj in zip(keys, objects, strict=True):
+        if key not in found:
+            missing[key] = found[key] = render(obj)
+        results.append(found[key])
+    if missing:
+        cache.set_many(missing)
+    return results

@@ -12,10 +12,9 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["latest_milestones"] = Milestone.objects.published().latest_dated()[
-            : self.latest_count
-        ]
-        context["latest_meeting"] = Meeting.objects.published().newest_first().first()
+        latest = Milestone.objects.published().latest_dated()
+        context["latest_milestones"] = latest.first_rows(self.latest_count)
+        context["latest_meeting"] = Meeting.objects.published().newest_first().first_rows(1).first()
         context["years"] = Milestone.objects.published().years()
         context["structured_data"] = {
             "@context": "https://schema.org",
