@@ -482,9 +482,11 @@ def measure_after_edit(site: Site, profile: dict, base: float) -> list[dict]:
         "timeline": "/milestones/",
         "home": "/",
         "the milestone edited": milestone.get_absolute_url(),
-        "another milestone": next(
-            p["path"] for p in pages_for("large") if p["page"] == "milestone detail"
-        ),
+        "another milestone": Milestone.objects.published()
+        .exclude(pk=milestone.pk)
+        .order_by("sort_key")
+        .first()
+        .get_absolute_url(),
     }
     samples: dict[str, list[float]] = {page: [] for page in paths}
     for path in paths.values():

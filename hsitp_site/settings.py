@@ -110,9 +110,6 @@ CONTENT_APPS = ["milestones", "meetings", "pictures"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # Readers' pages gzipped, never one with a CSRF token or a signed-in user's (BREACH);
-    # outside the page cache, which keeps pages uncompressed (pagecache/compression.py).
-    "pagecache.compression.PublicGZipMiddleware",
     "csp.middleware.CSPMiddleware",  # early: every response carries the policy
     # Above the page cache, so that cached responses get the header too.
     "corsheaders.middleware.CorsMiddleware",
@@ -125,6 +122,10 @@ MIDDLEWARE = [
     # Publishes scheduled changes that are due, before anything (a cached page) answers.
     "publishing.scheduling.ScheduledChangesMiddleware",
     "pagecache.middleware.PageCacheMiddleware",  # anonymous readers' pages (README, "Caching")
+    # Readers' pages gzipped, never one with a CSRF token or a signed-in user's (BREACH);
+    # inside the page cache, so that a page is compressed once, not on every hit
+    # (pagecache/compression.py).
+    "pagecache.compression.PublicGZipMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

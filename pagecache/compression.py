@@ -3,9 +3,11 @@
 Django's GZipMiddleware, except for responses that carry a secret: a page with a CSRF token
 (a form: the admin, the login page) or answered to a signed-in user. Compressing a secret
 beside text an attacker controls (a search query in the page) lets the compressed size leak
-it (BREACH); readers' public pages carry no secret. Above the page cache in MIDDLEWARE, so
-a cached page is stored once, uncompressed, and compressed on the way out (`Vary:
-Accept-Encoding` is added to what leaves, not to what is cached).
+it (BREACH); readers' public pages carry no secret. Inside the page cache in MIDDLEWARE:
+the page cache keeps each page as it was sent, gzipped for clients that accept it and not
+for the others (the response says `Vary: Accept-Encoding`, which the page cache keys on),
+so a page is compressed once per content version, not on every hit (a cached CSV of
+several megabytes was compressed again for every reader).
 """
 
 from django.conf import settings
@@ -14,6 +16,10 @@ from django.middleware.gzip import GZipMiddleware
 
 class PublicGZipMiddleware(GZipMiddleware):
     def process_response(self, request, response):
+        if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+            # The page holds a CSRF token, whose cookie CsrfViewMiddleware (outside this
+            # one) is about to send.
+            return response
         if settings.CSRF_COOKIE_NAME in response.cookies:
             # The page holds a CSRF token: whenever one is used, CsrfViewMiddleware (inside
             # this one) sends its cookie with the response.
