@@ -27,10 +27,11 @@ from django.contrib.postgres.search import (
     SearchVector,
     SearchVectorField,
 )
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Case, Count, F, Func, IntegerField, Q, TextField, Value, When, Window
 from django.db.models.expressions import RawSQL
 
+from publishing.fts import MIN_TERM, fts_phrase, fts_table, indexed_columns
 from search.query import ParsedQuery, has_cjk, parse_query
 from translations.languages import spellings
 
@@ -77,8 +78,27 @@ def uses_full_text(query: str, using=None) -> bool:
     return (using or connection).vendor == "postgresql" and not has_cjk(query)
 
 
-def _in_any(fields: Iterable[str], term: str) -> Q:
-    return reduce(or_, (Q(**{f"{name}__icontains": t}) for name in fields for t in spellings(term)))
+def _in_any(fields: Iterable[str], term: str, index: str | None = None) -> Q:
+    """`term` (in each of its spellings) in one of `fields`; found by SQLite's full-text
+    `index` of exactly those fields where there is one and the spelling is long enough."""
+    fields = list(fields)
+    found = []
+    for spelling in spellings(term):
+        if index and len(spelling) >= MIN_TERM:
+            sql = f'SELECT rowid FROM "{index}" WHERE "{index}" MATCH %s'
+            found.append(Q(pk__in=RawSQL(sql, [fts_phrase(spelling)])))
+        else:
+            found += [Q(**{f"{name}__icontains": spelling}) for name in fields]
+    return reduce(or_, found)
+
+
+def full_text_index(queryset, fields: Iterable[str]) -> str | None:
+    """The SQLite full-text index of `fields` of the queryset's table, if there is one
+    (publishing/fts.py; made after migrate by the search app)."""
+    table = queryset.model._meta.db_table
+    if indexed_columns(connections[queryset.db], table) == tuple(fields):
+        return fts_table(table)
+    return None
 
 
 class SubstringBackend:
@@ -102,17 +122,19 @@ class SubstringBackend:
             ),
             Value(0),
         )
+        fields = [*titles, *others]
+        index = full_text_index(queryset, fields)
         return (
-            queryset.filter(self.condition(parsed, [*titles, *others]))
+            queryset.filter(self.condition(parsed, fields, index))
             .annotate(total=total, rank=rank)
             .order_by(F("rank").desc(), *order)
         )
 
     @staticmethod
-    def condition(parsed: ParsedQuery, fields: Iterable[str]) -> Q:
+    def condition(parsed: ParsedQuery, fields: Iterable[str], index: str | None = None) -> Q:
         fields = list(fields)
-        conditions = [_in_any(fields, term) for term in parsed.terms]
-        conditions += [~_in_any(fields, term) for term in parsed.excluded]
+        conditions = [_in_any(fields, term, index) for term in parsed.terms]
+        conditions += [~_in_any(fields, term, index) for term in parsed.excluded]
         return reduce(and_, conditions)
 
 

@@ -45,9 +45,22 @@ def _texts(model, titles, others) -> tuple[list[str], list[str]]:
     return with_translations(model, titles), with_translations(model, others)
 
 
+def milestone_texts() -> tuple[list[str], list[str]]:
+    return _texts(Milestone, ["title"], ["body"])
+
+
+def meeting_texts() -> tuple[list[str], list[str]]:
+    return _texts(Meeting, ["title"], ["summary", "full_text", "place"])
+
+
+# What SQLite's full-text indexes hold (publishing/fts.py): the texts searched, kept so
+# after every migrate (search/apps.py).
+FULL_TEXT_INDEXED = {Milestone: milestone_texts, Meeting: meeting_texts}
+
+
 def milestone_matches(query: str):
     """Published milestones matching `query` (title, body, in each language), best first."""
-    titles, others = _texts(Milestone, ["title"], ["body"])
+    titles, others = milestone_texts()
     fields = ["slug", "date_precision", "date_start", "date_end", *titles, *others]
     queryset = Milestone.objects.published().only(*fields)
     vector = partial(stored_vector, Milestone)
@@ -56,7 +69,7 @@ def milestone_matches(query: str):
 
 def meeting_matches(query: str):
     """Published meetings matching `query` (title, summary, full text, place), best first."""
-    titles, others = _texts(Meeting, ["title"], ["summary", "full_text", "place"])
+    titles, others = meeting_texts()
     fields = ["slug", "date_precision", "date_start", "date_end", "number", *titles, *others]
     queryset = Meeting.objects.published().only(*fields)
     vector = partial(stored_vector, Meeting)
