@@ -419,9 +419,9 @@ def measure_small(site: Site, profile: dict, trivial: list[float]) -> dict:
     for entry in pages_for("small"):
         page, path = entry["page"], entry["path"]
         small["paths"][page] = path
+        site.get(path)  # warm: what a process asks once (SQLite's index of texts) is asked
         small["queries"][page] = site.queries(path)
         runs = max(3, profile["page_runs"] // (3 if entry.get("dump") else 1))
-        site.get(path)
         small["ratio"][page] = round(statistics.median(site.time(path, runs)) / base, 2)
     return small
 
@@ -923,39 +923,30 @@ def page_checks(database: str, figures: dict) -> list[tuple[str, bool, str]]:
     def target(name, failures, met_text="all"):
         checks.append((f"{name} ({database})", not failures, ", ".join(failures) or met_text))
 
-    target(
-        "queries_small == queries_large",
-        [p["page"] for p in pages if p["queries_small"] != p["queries_large"]],
+    target(  # no N+1 (a page may ask less: the timeline's last page, with no dated year)
+        "queries_large <= queries_small",
+        [p["page"] for p in pages if p["queries_large"] > p["queries_small"]],
     )
     target(
         f"growth <= {TARGETS['growth']}",
         [f"{p['page']} x{p['growth']}" for p in rendered if p["growth"] > TARGETS["growth"]],
     )
-    target(
-        f"HTML ratio_uncached <= {TARGETS['ratio_uncached']}",
-        _over(html, "ratio_uncached", TARGETS["ratio_uncached"]),
-    )
-    target(
-        f"no HTML page above {TARGETS['ratio_uncached_worst']}",
-        _over(html, "ratio_uncached", TARGETS["ratio_uncached_worst"]),
-    )
-    target(
-        f"JSON lists ratio_uncached <= {TARGETS['ratio_uncached']}",
-        _over(api, "ratio_uncached", TARGETS["ratio_uncached"]),
-    )
-    target(
-        f"ratio_cached <= {TARGETS['ratio_cached']}",
-        _over(pages, "ratio_cached", TARGETS["ratio_cached"]),
-    )
     timeline = [e for e in figures.get("editor", []) if e["page"] == "editor timeline"]
-    target(
-        f"editor timeline <= {TARGETS['editor_timeline']}",
-        _over(timeline, "ratio", TARGETS["editor_timeline"]),
-    )
-    target(
-        f"first request after an edit <= {TARGETS['after_edit']}",
-        _over(figures.get("after_edit", []), "ratio", TARGETS["after_edit"]),
-    )
+    limits = [  # (target, entries, field, limit)
+        ("HTML ratio_uncached", html, "ratio_uncached", TARGETS["ratio_uncached"]),
+        ("every HTML page ratio_uncached", html, "ratio_uncached", TARGETS["ratio_uncached_worst"]),
+        ("JSON lists ratio_uncached", api, "ratio_uncached", TARGETS["ratio_uncached"]),
+        ("ratio_cached", pages, "ratio_cached", TARGETS["ratio_cached"]),
+        ("editor timeline", timeline, "ratio", TARGETS["editor_timeline"]),
+        (
+            "first request after an edit",
+            figures.get("after_edit", []),
+            "ratio",
+            TARGETS["after_edit"],
+        ),
+    ]
+    for name, entries, field, limit in limits:
+        target(f"{name} <= {limit}", _over(entries, field, limit))
     return checks
 
 

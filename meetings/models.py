@@ -324,6 +324,10 @@ class Meeting(Translatable, PublishableItem):
                 fields=["date_start", "number", "id", "state", "published_at"],
                 name="meeting_date_published_idx",
             ),
+            # The latest change of what is published (the sitemap's lastmod), from its end.
+            models.Index(
+                fields=["state", "updated_at", "published_at"], name="meeting_updated_idx"
+            ),
         ]
 
     def schema_org(self, url: str) -> dict:

@@ -172,6 +172,10 @@ class Milestone(Translatable, PublishableItem):
             models.Index(
                 fields=["date_start", "state", "published_at"], name="milestone_date_published_idx"
             ),
+            # The latest change of what is published (the sitemap's lastmod), from its end.
+            models.Index(
+                fields=["state", "updated_at", "published_at"], name="milestone_updated_idx"
+            ),
         ]
 
     def derive_fields(self) -> None:

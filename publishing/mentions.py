@@ -136,6 +136,8 @@ class NameIndex:
     def found_in(self, english: str, chinese: str) -> set:
         """The keys of the things `english` or `chinese` mentions."""
         found: set = set()
+        if not self._keys:
+            return found  # nobody to find (an import into an empty history)
         for match in _RUN.finditer(english):  # each starts after a non-word character
             start = match.start()
             for name in self._by_run.get(match.group(0), ()):

@@ -12,8 +12,6 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
-from django.db.models import Max
-from django.db.models.functions import Greatest
 
 
 class LanguagePairs(Sequence):
@@ -57,5 +55,12 @@ class PagedI18nSitemap(Sitemap):
 
 
 def latest_lastmod_of(queryset):
-    """The latest of each item's last change and publication, in one aggregate query."""
-    return queryset.aggregate(latest=Max(Greatest("updated_at", "published_at")))["latest"]
+    """The latest of each item's last change and publication: the newest of each, read
+    from the end of an index that holds it (`(state, published_at)`, `(state, updated_at,
+    published_at)`), in two queries. (One aggregate of the greatest of both read every
+    published row: 15 ms at 10,000 milestones.)"""
+    newest = [
+        queryset.order_by(f"-{field}").values_list(field, flat=True).first()
+        for field in ("published_at", "updated_at")
+    ]
+    return max((moment for moment in newest if moment is not None), default=None)

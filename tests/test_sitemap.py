@@ -23,7 +23,7 @@ XHTML = "{http://www.w3.org/1999/xhtml}"
 # its pages; a page of a section counts its kind and reads one page of its items (the list
 # pages need none). /sitemap.xml is an index of sections: a single sitemap grew with the
 # history.
-SITEMAP_QUERIES = 7  # and the latest change of milestones and of meetings, for lastmod
+SITEMAP_QUERIES = 9  # and the newest publication and change of milestones and of meetings
 SECTION_QUERIES = 2
 LIST_PAGES = ["/", "/milestones/", "/meetings/", "/people/", "/organisations/"]
 SECTIONS = [

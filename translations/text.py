@@ -9,10 +9,11 @@ English is never passed off as Chinese.
 
 from __future__ import annotations
 
+from django.utils.html import format_html
 from django.utils.translation import get_language
 
 from .fields import translated_name
-from .languages import ENGLISH, SIMPLIFIED, TRADITIONAL, normalise, to_simplified
+from .languages import ENGLISH, SIMPLIFIED, TEXT_TAG, TRADITIONAL, normalise, to_simplified
 
 
 class Localized(str):
@@ -84,3 +85,18 @@ class Translatable:
     @property
     def local(self) -> LocalTexts:
         return LocalTexts(self)
+
+
+def language_of(value) -> str:
+    """The language a text of the history is written in: a Localized text knows; any other
+    is English, the language every item has."""
+    return value.language if isinstance(value, Localized) else ENGLISH
+
+
+def lang_attribute(value) -> str:
+    """` lang="en"` for an element that shows `value` when it is written in another
+    language than the page's (`{% content_lang %}`); nothing otherwise."""
+    language = language_of(value)
+    if not value or language == normalise(get_language()):
+        return ""
+    return format_html(' lang="{}"', TEXT_TAG[language])

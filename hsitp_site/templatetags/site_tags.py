@@ -11,7 +11,7 @@ from django.utils.translation import get_language, gettext
 
 from pagecache import fragments
 from translations.languages import ENGLISH, TEXT_TAG, normalise
-from translations.text import Localized
+from translations.text import Localized, lang_attribute, language_of
 
 register = template.Library()
 
@@ -30,24 +30,12 @@ def ld_json(data) -> str:
     return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308
 
 
-def _language_of(value) -> str:
-    """The language a text of the history is written in: a Localized text knows; any other
-    is English, the language every item has (translations/text.py)."""
-    return value.language if isinstance(value, Localized) else ENGLISH
-
-
-def _is_foreign(value) -> bool:
-    return bool(value) and _language_of(value) != normalise(get_language())
-
-
 @register.simple_tag
 def content_lang(value) -> str:
     """` lang="en"` for an element that shows `value` (a title, body, name, post, caption)
     when it is written in another language than the page, e.g. the English where no Chinese
     text exists: a screen reader then reads it in its own language. Nothing otherwise."""
-    if not _is_foreign(value):
-        return ""
-    return format_html(' lang="{}"', TEXT_TAG[_language_of(value)])
+    return lang_attribute(value)
 
 
 @register.simple_tag
@@ -63,16 +51,16 @@ def lang_attr(language: str) -> str:
 def in_content_lang(value) -> str:
     """`value` (a text of the history inside an interface sentence: "在Shenzhen") in a
     <span lang="en"> when it is written in another language than the page."""
-    if not _is_foreign(value):
+    if not lang_attribute(value):
         return value
-    return format_html('<span lang="{}">{}</span>', TEXT_TAG[_language_of(value)], value)
+    return format_html('<span lang="{}">{}</span>', TEXT_TAG[language_of(value)], value)
 
 
 @register.filter
 def excerpt(value, words: int):
     """The start of a text: `words` words of English, twice as many characters of Chinese
     (which has no spaces between words). Keeps the text's language."""
-    language = _language_of(value)
+    language = language_of(value)
     if language == ENGLISH:
         short = Truncator(value).words(int(words), truncate="…")
     else:
