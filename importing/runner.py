@@ -18,12 +18,12 @@ from pathlib import Path
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import URLValidator
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from importing.documents import ImportReport, SeedDocument, SeedError, decode_text
 from importing.registry import kind_of
 from pagecache.version import invalidate as invalidate_page_cache
-from publishing.database import after_bulk_write
+from publishing.database import after_bulk_write, serialise
 
 SOURCES_FILE = "sources.csv"
 SOURCES_COLUMNS = ("document", "published_on", "url", "language")
@@ -183,12 +183,5 @@ def _as_seed_error(document: SeedDocument):
 
 def _serialise_imports() -> None:
     """Make a concurrent import wait until this one has committed, so that it then sees what
-    this one wrote ("unchanged") instead of creating the same records twice.
-
-    PostgreSQL: a transaction-level advisory lock, released at commit or rollback (also when
-    the process dies). SQLite: the settings begin every transaction IMMEDIATE, which takes
-    the database's one write lock at once; the other writer waits for it (busy timeout).
-    """
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [IMPORT_LOCK_KEY])
+    this one wrote ("unchanged") instead of creating the same records twice."""
+    serialise(IMPORT_LOCK_KEY)

@@ -23,10 +23,14 @@ from django.db.models.signals import post_save
 from meetings.models import MilestoneMention, Organization, Person
 from milestones.models import CHINESE_TEXTS, ENGLISH_TEXTS, Milestone
 from pagecache.version import invalidate
-from publishing.database import bulk_written
+from publishing.database import bulk_written, serialise
 from publishing.mentions import NameIndex
 
 KINDS = {"person": Person, "organisation": Organization}
+# One refresh at a time (publishing.database.serialise): a milestone naming someone and
+# that person's row, written at once by two transactions, would otherwise each be read
+# before the other committed, and the row between them never written.
+LOCK_KEY = 0x48534954_6D656E74  # "HSIT" "ment"
 BATCH = 2000
 
 
@@ -74,6 +78,7 @@ def _existing(mentions) -> dict:
 @transaction.atomic
 def refresh_milestone(milestone: Milestone) -> None:
     """The rows of one milestone, from its texts as saved."""
+    serialise(LOCK_KEY)
     found = _attendee_index().found_in(*_texts(milestone))
     wanted = {(milestone.pk, key) for key in found}
     _write(wanted, _existing(MilestoneMention.objects.filter(milestone=milestone.pk)))
@@ -82,6 +87,7 @@ def refresh_milestone(milestone: Milestone) -> None:
 @transaction.atomic
 def refresh_attendee(attendee: Person | Organization) -> None:
     """The rows of one person or organisation, from their names as saved."""
+    serialise(LOCK_KEY)
     field = next(f for f, model in KINDS.items() if isinstance(attendee, model))
     index = _attendee_index({field: [attendee]})
     candidates = Milestone.objects.containing_any(attendee.mention_names).only(
@@ -98,6 +104,7 @@ def refresh_attendee(attendee: Person | Organization) -> None:
 @transaction.atomic
 def rebuild() -> None:
     """Every row, from every milestone's texts and every attendee's names."""
+    serialise(LOCK_KEY)
     index = _attendee_index()
     wanted = set()
     milestones = Milestone.objects.only(*ENGLISH_TEXTS, *CHINESE_TEXTS).order_by()

@@ -17,12 +17,12 @@ from django.middleware.gzip import GZipMiddleware
 class PublicGZipMiddleware(GZipMiddleware):
     def process_response(self, request, response):
         if request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
-            # The page holds a CSRF token, whose cookie CsrfViewMiddleware (outside this
-            # one) is about to send.
+            # The page holds a CSRF token (get_token() was called), whose cookie
+            # CsrfViewMiddleware, outside this one, is about to send.
             return response
         if settings.CSRF_COOKIE_NAME in response.cookies:
-            # The page holds a CSRF token: whenever one is used, CsrfViewMiddleware (inside
-            # this one) sends its cookie with the response.
+            # ...or its cookie is set already: a view decorated with csrf_protect (the
+            # admin's login) runs CSRF's response step inside the view.
             return response
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:

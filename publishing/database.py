@@ -11,6 +11,20 @@ from django.dispatch import Signal
 bulk_written = Signal()
 
 
+def serialise(key: int, using: str = DEFAULT_DB_ALIAS) -> None:
+    """Make another transaction that asks with the same `key` wait until this one has
+    committed, so that it then reads what this one wrote.
+
+    PostgreSQL: a transaction-level advisory lock, released at commit or rollback (also when
+    the process dies). SQLite: the settings begin every transaction IMMEDIATE, which takes
+    the database's one write lock at once; the other writer waits for it (busy timeout).
+    """
+    connection = connections[using]
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
 def after_bulk_write(using: str = DEFAULT_DB_ALIAS) -> None:
     """After rows were written without their model signals (bulk_create, loaddata's raw
     saves): derived data brought up to date, then the planner's statistics refreshed."""

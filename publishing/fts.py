@@ -48,12 +48,18 @@ def indexed_columns(connection, table: str) -> tuple[str, ...]:
 
 
 def fts_available(connection) -> bool:
-    """Whether `connection` is SQLite with FTS5 compiled in (as Debian's and Python's are)."""
+    """Whether `connection` is SQLite 3.34 or later (the trigram tokenizer) with FTS5 compiled
+    in, as Debian's and Python's are."""
     return connection.vendor == "sqlite" and _sqlite_has_fts5()
+
+
+TRIGRAM_SINCE = (3, 34)  # SQLite's first release with the trigram tokenizer
 
 
 @functools.cache
 def _sqlite_has_fts5() -> bool:
+    if sqlite3.sqlite_version_info < TRIGRAM_SINCE:
+        return False
     with closing(sqlite3.connect(":memory:")) as probe:  # the library Django's SQLite uses
         options = {option for (option,) in probe.execute("PRAGMA compile_options")}
     return "ENABLE_FTS5" in options
@@ -93,6 +99,12 @@ def ensure_fts(connection, table: str, columns: list[str]) -> bool:
     fts = fts_table(table)
     _indexed.pop((connection.alias, table), None)
     with connection.cursor() as cursor:
+        cursor.execute(f'PRAGMA table_info("{table}")')
+        if not set(columns) <= {row[1] for row in cursor.fetchall()}:
+            # The table is gone or not yet whole (an app migrated back): no index of it.
+            for statement in _drop_statements(table):
+                cursor.execute(statement)
+            return False
         cursor.execute(
             "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [table]
         )

@@ -152,3 +152,19 @@ def test_an_organisation_page_reads_the_index_not_every_milestone(curated_site):
         q["sql"] for q in queries if "milestones_milestone" in q["sql"] and " LIKE " in q["sql"]
     ]
     assert scans == []
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's advisory locks")
+def test_refreshes_take_one_lock_until_their_transaction_commits():
+    """Two transactions, a milestone naming someone and that person's row, each read before
+    the other committed, would leave the row between them unwritten: a refresh waits for
+    the one before it (SQLite has a single writer anyway)."""
+    make_milestone(title="Wetland", body="Professor Sun Dong opened the park.")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()"
+            " AND classid = %s AND objid = %s",
+            [mention_index.LOCK_KEY >> 32, mention_index.LOCK_KEY & 0xFFFFFFFF],
+        )
+        assert cursor.fetchone()[0] == 1  # held, in the test's transaction, until it ends

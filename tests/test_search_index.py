@@ -100,3 +100,15 @@ def test_an_index_of_other_texts_than_those_searched_is_not_used():
     assert full_text_index(queryset, [*titles, *others]) == "milestones_milestone_fts"
     assert full_text_index(queryset, ["title"]) is None
     assert full_text_index(Meeting.objects.all(), [*titles, *others]) is None
+
+
+def test_no_index_is_made_for_a_table_without_the_searched_texts():
+    """An app migrated back (its table gone, or not yet whole) gets no index, and migrate
+    does not fail on it; the index of the table as it is stays."""
+    assert fts.ensure_fts(connection, "no_such_table", ["title"]) is False
+    assert fts.indexed_columns(connection, "no_such_table") == ()
+    titles, others = milestone_texts()
+    columns = [*titles, *others, "no_such_column"]
+    assert fts.ensure_fts(connection, Milestone._meta.db_table, columns) is False
+    assert fts.indexed_columns(connection, Milestone._meta.db_table) == ()
+    assert fts.ensure_fts(connection, Milestone._meta.db_table, [*titles, *others]) is True
