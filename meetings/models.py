@@ -346,9 +346,8 @@ class Meeting(Translatable, PublishableItem):
                 else "https://schema.org/OfflineEventAttendanceMode"
             ),
         }
-        if self.date_start:
-            data["startDate"] = self.date_start.isoformat()
-            data["endDate"] = self.date_end.isoformat()
+        if self.date_iso:  # as precise as known ("2017-10"), no end invented for a month
+            data["startDate"] = self.date_iso
         if self.place:
             data["location"] = {"@type": "Place", "name": self.local.place}
         elif self.mode == Mode.VIDEO:

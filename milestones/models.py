@@ -198,9 +198,8 @@ class Milestone(Translatable, PublishableItem):
             "url": url,
             "eventStatus": "https://schema.org/EventScheduled",
         }
-        if self.date_edtf:
-            data["startDate"] = self.date_start.isoformat()
-            data["endDate"] = self.date_end.isoformat()
+        if self.date_iso:  # as precise as known ("2017-10"), no end invented for a month
+            data["startDate"] = self.date_iso
         return data
 
     @property

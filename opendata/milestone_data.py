@@ -87,16 +87,16 @@ def _timeline_date(edtf: str) -> dict:
 
 
 def timeline_dates(fuzzy: FuzzyDate) -> dict:
-    """{"start_date"} for a day, a month or a year; {"start_date", "end_date"} for a range.
+    """{"start_date"}, as precise as the date is known, and the date in EDTF ("date").
 
-    A range's ends are as precise as the range itself (a range of months gives months)."""
+    A range ("some day between") is placed at its first possible day, as precise as the
+    range (a range of months gives a month) and with no end_date: TimelineJS would draw an
+    end_date as an event lasting the whole interval. Its display_date says "between…", and
+    "date" is EDTF's one-of-a-set, "[2021-03..2021-09]"."""
     if fuzzy.edtf is None:
         raise ValueError("An undated milestone has no place on the timeline.")
-    ends = fuzzy.edtf.split("/")
-    dates = {"start_date": _timeline_date(ends[0])}
-    if fuzzy.precision == DatePrecision.RANGE:
-        dates["end_date"] = _timeline_date(ends[1])
-    return dates
+    first = fuzzy.ends[0] if fuzzy.precision == DatePrecision.RANGE else fuzzy.edtf
+    return {"start_date": _timeline_date(first), "date": fuzzy.edtf}
 
 
 def _absolute(request, url: str) -> str:
@@ -131,7 +131,6 @@ def timeline_event(milestone, request) -> dict:
             ),
         },
         "unique_id": milestone.slug,
-        "group": str(milestone.date_start.year),
     }
     media = timeline_media(milestone.lead_image, request)
     if media:
@@ -144,6 +143,7 @@ def timeline_json(milestones, request) -> dict:
 
     `milestones` must be dated (undated ones have no place on a timeline), with their lead
     images selected."""
+    events = [timeline_event(milestone, request) for milestone in milestones]
     return {
         "title": {
             "text": {
@@ -154,5 +154,19 @@ def timeline_json(milestones, request) -> dict:
                 ),
             }
         },
-        "events": [timeline_event(milestone, request) for milestone in milestones],
+        "events": events,
+        "eras": timeline_eras(event["start_date"]["year"] for event in events),
     }
+
+
+def timeline_eras(years) -> list[dict]:
+    """One era a year that has milestones: the navigator's bands, labelled with the year,
+    so that events share rows by how they fit rather than one row a year."""
+    return [
+        {
+            "start_date": {"year": year, "month": 1, "day": 1},
+            "end_date": {"year": year, "month": 12, "day": 31},
+            "text": {"headline": str(year)},
+        }
+        for year in sorted(set(years))
+    ]

@@ -2,7 +2,8 @@
 
 Pure Python (no database). A `FuzzyDate` is stored as a precision and a closed interval
 [start, end] so that it sorts correctly; it is shown as people write dates and exported as
-EDTF (Extended Date/Time Format, ISO 8601-2) for machines.
+EDTF (Extended Date/Time Format, ISO 8601-2) for machines, and as the ISO 8601 period it
+falls in for HTML's <time datetime> and schema.org.
 """
 
 from __future__ import annotations
@@ -157,7 +158,30 @@ class FuzzyDate:
 
     @property
     def edtf(self) -> str | None:
-        """ISO 8601-2 / EDTF: '2021-09-06', '2021-09', '2021', '2021-03/2021-09', or None."""
+        """ISO 8601-2 / EDTF: '2021-09-06', '2021-09', '2021', or None when unknown; a range
+        ("some day between") as EDTF's one-of-a-set, '[2021-03..2021-09]': one day inside
+        it, not an event lasting the whole interval (which '2021-03/2021-09' would say)."""
+        if self.precision == DatePrecision.UNKNOWN or self.start is None:
+            return None
+        if self.precision != DatePrecision.RANGE:
+            return self.iso
+        granularity = _granularity(self.start, self.end)
+        fmt = {"year": "%Y", "month": "%Y-%m", "day": "%Y-%m-%d"}[granularity]
+        return f"[{self.start.strftime(fmt)}..{self.end.strftime(fmt)}]"
+
+    @property
+    def ends(self) -> tuple[str, str] | None:
+        """A range's two ends in EDTF, as precise as the range ('2021-03', '2021-09')."""
+        if self.precision != DatePrecision.RANGE or self.start is None:
+            return None
+        return tuple(self.edtf.strip("[]").split(".."))
+
+    @property
+    def iso(self) -> str | None:
+        """The most precise ISO 8601 date that is true of the whole date: '2021-09-06',
+        '2021-09', '2021'; for a range the period both ends share ('2021' for between March
+        and September 2021), None when they share none or the date is unknown. What
+        `<time datetime>` and schema.org's partial dates take; never more than is known."""
         if self.precision == DatePrecision.UNKNOWN or self.start is None:
             return None
         if self.precision == DatePrecision.DAY:
@@ -166,6 +190,11 @@ class FuzzyDate:
             return self.start.strftime("%Y-%m")
         if self.precision == DatePrecision.YEAR:
             return str(self.start.year)
-        granularity = _granularity(self.start, self.end)
-        fmt = {"year": "%Y", "month": "%Y-%m", "day": "%Y-%m-%d"}[granularity]
-        return f"{self.start.strftime(fmt)}/{self.end.strftime(fmt)}"
+        start, end = self.start, self.end
+        if start == end:
+            return start.isoformat()
+        if (start.year, start.month) == (end.year, end.month):
+            return start.strftime("%Y-%m")
+        if start.year == end.year:
+            return str(start.year)
+        return None

@@ -100,6 +100,11 @@ class DatedModel(models.Model):
     def date_edtf(self) -> str | None:
         return self.fuzzy_date.edtf
 
+    @property
+    def date_iso(self) -> str | None:
+        """For <time datetime> and schema.org: as precise as known (FuzzyDate.iso)."""
+        return self.fuzzy_date.iso
+
     def normalise_date(self) -> None:
         """Fill in the interval the precision implies (called by save())."""
         if not self.fuzzy_date.errors():

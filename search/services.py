@@ -95,6 +95,7 @@ class SearchHit:
     url: str
     title: SafeString  # highlighted
     date_display: str = ""
+    date_iso: str | None = None  # for <time datetime>: as precise as known
     excerpt: SafeString = field(default_factory=lambda: mark_safe(""))
     title_language: str = ENGLISH  # the language each is written in (the page marks it)
     excerpt_language: str = ENGLISH
@@ -150,14 +151,15 @@ def site_search(query: str, *, limit_per_kind: int = LIMIT_PER_KIND) -> list[Sea
     def mark(text: str) -> SafeString:
         return highlight(text, terms, to_word_end=to_word_end)
 
-    def hit(url, title: Localized, date_display="", texts=()) -> SearchHit:
+    def hit(url, title: Localized, dated=None, texts=()) -> SearchHit:
         """A hit titled in the page's language, its excerpt from the first text (in the
         page's language, then English) that has a match."""
         text = _first_with(texts, terms, to_word_end)
         return SearchHit(
             url,
             mark(title),
-            date_display,
+            dated.date_display if dated else "",
+            dated.date_iso if dated else None,
             mark(excerpt(text, terms)) if text else mark_safe(""),
             title.language,
             text.language,
@@ -176,7 +178,7 @@ def site_search(query: str, *, limit_per_kind: int = LIMIT_PER_KIND) -> list[Sea
             lambda m: hit(
                 m.get_absolute_url(),
                 m.local.title,
-                m.date_display,
+                m,
                 (m.local.body, _english(m, "body")),
             ),
         ),
@@ -187,7 +189,7 @@ def site_search(query: str, *, limit_per_kind: int = LIMIT_PER_KIND) -> list[Sea
             lambda m: hit(
                 m.get_absolute_url(),
                 m.local.title,
-                m.date_display,
+                m,
                 (
                     m.local.summary,
                     m.local.full_text,

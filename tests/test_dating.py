@@ -18,27 +18,27 @@ D = dt.date
         (
             FuzzyDate.between(D(2021, 3, 1), D(2021, 9, 30)),
             "between March and September 2021",
-            "2021-03/2021-09",
+            "[2021-03..2021-09]",
         ),
         (
             FuzzyDate.between(D(2021, 12, 1), D(2022, 2, 28)),
             "between December 2021 and February 2022",
-            "2021-12/2022-02",
+            "[2021-12..2022-02]",
         ),
         (
             FuzzyDate.between(D(2021, 12, 20), D(2022, 2, 23)),
             "between 20 December 2021 and 23 February 2022",
-            "2021-12-20/2022-02-23",
+            "[2021-12-20..2022-02-23]",
         ),
         (
             FuzzyDate.between(D(2023, 10, 25), D(2023, 12, 6)),
             "between 25 October and 6 December 2023",
-            "2023-10-25/2023-12-06",
+            "[2023-10-25..2023-12-06]",
         ),
         (
             FuzzyDate.between(D(2019, 1, 1), D(2021, 12, 31)),
             "between 2019 and 2021",
-            "2019/2021",
+            "[2019..2021]",
         ),
         (FuzzyDate.unknown(), "date to be confirmed", None),
     ],
@@ -47,6 +47,29 @@ def test_dates_display_as_people_write_them_and_export_as_edtf(fuzzy, display, e
     """Each precision reads naturally and exports as ISO 8601-2 / EDTF."""
     assert fuzzy.display == display
     assert fuzzy.edtf == edtf
+
+
+@pytest.mark.parametrize(
+    ("fuzzy", "iso"),
+    [
+        (FuzzyDate.day(D(2021, 9, 6)), "2021-09-06"),
+        (FuzzyDate.month(2017, 10), "2017-10"),
+        (FuzzyDate.year(2021), "2021"),
+        (FuzzyDate.between(D(2021, 3, 1), D(2021, 9, 30)), "2021"),
+        (FuzzyDate.between(D(2023, 10, 2), D(2023, 10, 25)), "2023-10"),
+        (FuzzyDate.between(D(2021, 12, 20), D(2022, 2, 23)), None),
+        (FuzzyDate.unknown(), None),
+    ],
+)
+def test_iso_date_is_as_precise_as_known_and_no_more(fuzzy, iso):
+    """For <time datetime> and schema.org: a month is "2017-10", not its first day; a range
+    gives only the period both ends share, nothing when they share none."""
+    assert fuzzy.iso == iso
+
+
+def test_a_range_has_its_two_ends_as_precise_as_itself():
+    assert FuzzyDate.between(D(2021, 3, 1), D(2021, 9, 30)).ends == ("2021-03", "2021-09")
+    assert FuzzyDate.month(2021, 3).ends is None
 
 
 def test_month_and_year_cover_their_whole_period():

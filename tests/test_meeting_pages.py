@@ -310,7 +310,7 @@ def test_meeting_detail_shows_date_place_number_and_series(client):
     meeting = seed_like_meeting()
     html = client.get(meeting.get_absolute_url()).content.decode()
     assert "<h1>11th meeting of the Joint Task Force</h1>" in html
-    assert "<dt>Date</dt><dd>30 August 2024</dd>" in html
+    assert '<dt>Date</dt><dd><time datetime="2024-08-30">30 August 2024</time></dd>' in html
     assert "<dt>Held</dt><dd>in Shenzhen</dd>" in html
     assert "No. 11 of the Joint Task Force on the Loop" in html
 
@@ -425,8 +425,18 @@ def test_person_page_lists_meetings_with_role_and_post_newest_first(client):
     row = r"<tr>\s*<td>(.*?)</td>\s*<td><a [^>]+>(.*?)</a></td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>"
     rows = re.findall(row, html)
     assert rows == [
-        ("30 August 2024", "The eleventh meeting", "Co-chair", "Secretary for I&amp;T"),
-        ("15 March 2024", "The tenth meeting", "Attendee", "Secretary (then)"),
+        (
+            '<time datetime="2024-08-30">30 August 2024</time>',
+            "The eleventh meeting",
+            "Co-chair",
+            "Secretary for I&amp;T",
+        ),
+        (
+            '<time datetime="2024-03-15">15 March 2024</time>',
+            "The tenth meeting",
+            "Attendee",
+            "Secretary (then)",
+        ),
     ]
     assert f'href="{eleventh.get_absolute_url()}"' in html
 

@@ -162,7 +162,7 @@ def test_api_lists_attendees_in_role_then_side_then_source_order(client):
         (FuzzyDate.year(2024), "2024", "year", "2024"),
         (
             FuzzyDate.between(dt.date(2021, 3, 1), dt.date(2021, 9, 30)),
-            "2021-03/2021-09",
+            "[2021-03..2021-09]",
             "range",
             "between March and September 2021",
         ),

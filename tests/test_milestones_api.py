@@ -53,7 +53,7 @@ def test_api_lists_published_milestones_in_the_documented_shape(client):
     [
         (FuzzyDate.month(2021, 9), "2021-09", "month"),
         (FuzzyDate.year(2021), "2021", "year"),
-        (FuzzyDate.between(D(2021, 3, 1), D(2021, 9, 30)), "2021-03/2021-09", "range"),
+        (FuzzyDate.between(D(2021, 3, 1), D(2021, 9, 30)), "[2021-03..2021-09]", "range"),
         (FuzzyDate.unknown(), None, "unknown"),
     ],
 )

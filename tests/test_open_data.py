@@ -410,7 +410,7 @@ def test_timeline_has_a_title_slide_and_one_event_per_dated_milestone(client):
     make_milestone(slug="later", date=FuzzyDate.day(D(2021, 9, 6)))
     make_milestone(slug="earlier", date=FuzzyDate.year(2017))
     data = timeline(client)
-    assert set(data) == {"title", "events"}
+    assert set(data) == {"title", "events", "eras"}
     assert data["title"]["text"]["headline"] and data["title"]["text"]["text"]
     assert [event["unique_id"] for event in data["events"]] == ["earlier", "later"]
 
@@ -435,7 +435,8 @@ def test_timeline_event_for_a_day(client):
     assert event["text"]["headline"] == "Arrangement signed"
     assert "<p>They signed.</p>" in event["text"]["text"]
     assert 'href="http://testserver/milestones/arrangement/"' in event["text"]["text"]
-    assert event["group"] == "2021"
+    assert event["date"] == "2021-09-06"
+    assert "group" not in event  # one row a year wasted the navigator: eras band the years
     assert "media" not in event
 
 
@@ -454,45 +455,58 @@ def test_timeline_event_for_a_year_has_only_the_year(client):
     make_milestone(slug="year", date=FuzzyDate.year(2022))
     event = event_for(client, "year")
     assert event["start_date"] == {"year": 2022, "display_date": "2022"}
-    assert "end_date" not in event and event["group"] == "2022"
+    assert "end_date" not in event and event["date"] == "2022"
 
 
 @pytest.mark.parametrize(
-    ("start", "end", "start_date", "end_date", "display"),
+    ("start", "end", "start_date", "edtf", "display"),
     [
         (
             D(2023, 10, 25),
             D(2023, 12, 6),
             {"year": 2023, "month": 10, "day": 25, "display_date": "25 October 2023"},
-            {"year": 2023, "month": 12, "day": 6, "display_date": "6 December 2023"},
+            "[2023-10-25..2023-12-06]",
             "between 25 October and 6 December 2023",
         ),
         (
             D(2021, 3, 1),
             D(2021, 9, 30),
             {"year": 2021, "month": 3, "display_date": "March 2021"},
-            {"year": 2021, "month": 9, "display_date": "September 2021"},
+            "[2021-03..2021-09]",
             "between March and September 2021",
         ),
         (
             D(2019, 1, 1),
             D(2020, 12, 31),
             {"year": 2019, "display_date": "2019"},
-            {"year": 2020, "display_date": "2020"},
+            "[2019..2020]",
             "between 2019 and 2020",
         ),
     ],
     ids=["days", "months", "years"],
 )
-def test_timeline_event_for_a_range_has_start_and_end(
-    client, start, end, start_date, end_date, display
+def test_timeline_event_for_a_range_is_one_day_between_not_a_span(
+    client, start, end, start_date, edtf, display
 ):
-    """A range gives start and end, each as precise as the range is known."""
+    """A range ("some day between") sits at its first possible date, as precise as the
+    range, with no end_date (TimelineJS would draw an event lasting the whole interval);
+    its display date says "between", its EDTF is one-of-a-set."""
     make_milestone(slug="range", date=FuzzyDate.between(start, end))
     event = event_for(client, "range")
     assert event["start_date"] == start_date
-    assert event["end_date"] == end_date
-    assert event["display_date"] == display
+    assert "end_date" not in event
+    assert (event["date"], event["display_date"]) == (edtf, display)
+
+
+def test_timeline_eras_band_the_years_with_milestones(client):
+    """The navigator's bands: one era a year that has milestones, in order, labelled."""
+    make_milestone(slug="a", date=FuzzyDate.day(D(2021, 9, 6)))
+    make_milestone(slug="b", date=FuzzyDate.month(2017, 1))
+    make_milestone(slug="c", date=FuzzyDate.year(2021))
+    eras = timeline(client)["eras"]
+    assert [era["text"]["headline"] for era in eras] == ["2017", "2021"]
+    assert eras[0]["start_date"] == {"year": 2017, "month": 1, "day": 1}
+    assert eras[0]["end_date"] == {"year": 2017, "month": 12, "day": 31}
 
 
 def test_timeline_leaves_out_undated_drafts_and_scheduled_milestones(client):

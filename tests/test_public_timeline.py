@@ -1,6 +1,7 @@
 """The public timeline and milestone pages: published history only, light at any size."""
 
 import datetime as dt
+import json
 
 import pytest
 from django.db import connection
@@ -45,6 +46,35 @@ def test_dates_are_shown_with_their_precision(client):
     html = client.get("/milestones/").content.decode()
     assert "October 2017" in html
     assert "between March and September 2021" in html
+
+
+@pytest.mark.parametrize(
+    ("date", "datetime_attr", "start_date"),
+    [
+        (FuzzyDate.day(D(2021, 9, 6)), ' datetime="2021-09-06"', "2021-09-06"),
+        (FuzzyDate.month(2017, 10), ' datetime="2017-10"', "2017-10"),
+        (FuzzyDate.year(2021), ' datetime="2021"', "2021"),
+        (FuzzyDate.between(D(2021, 3, 1), D(2021, 9, 30)), ' datetime="2021"', "2021"),
+        (FuzzyDate.between(D(2019, 1, 1), D(2021, 12, 31)), None, None),
+    ],
+    ids=["day", "month", "year", "range-in-a-year", "range-across-years"],
+)
+def test_machine_readable_dates_say_what_is_known_and_no_more(
+    client, date, datetime_attr, start_date
+):
+    """<time datetime> and JSON-LD's startDate are as precise as the date ("2017-10", not
+    the month's first day); no endDate is invented for a month or a range; a range across
+    years gives no machine date at all (its text says "between")."""
+    milestone = make_milestone(slug="dated", date=date)
+    html = client.get("/milestones/dated/").content.decode()
+    for page in (html, client.get("/milestones/").content.decode()):
+        if datetime_attr:
+            assert f"<time{datetime_attr}>{milestone.date_display}</time>" in page
+        else:
+            assert "<time" not in page.split("<main", 1)[1] and milestone.date_display in page
+    data = json.loads(html.split('<script type="application/ld+json">')[1].split("</script>")[0])
+    assert data.get("startDate") == start_date
+    assert "endDate" not in data
 
 
 def test_reader_chooses_newest_first(client):

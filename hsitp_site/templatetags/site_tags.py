@@ -30,6 +30,16 @@ def ld_json(data) -> str:
     return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308
 
 
+@register.filter
+def date_time(item) -> str:
+    """`item`'s date as people write it (`date_display`), in a <time> whose datetime is as
+    precise as known (`date_iso`: '2017-10', '2021'); plain text when nothing precise is
+    true of the whole date (unknown, or a range across years)."""
+    if not item.date_iso:
+        return conditional_escape(item.date_display)
+    return format_html('<time datetime="{}">{}</time>', item.date_iso, item.date_display)
+
+
 @register.simple_tag
 def content_lang(value) -> str:
     """` lang="en"` for an element that shows `value` (a title, body, name, post, caption)
