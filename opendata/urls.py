@@ -13,4 +13,5 @@ urlpatterns = [
     path("milestones.csv", views.MilestoneCSVView.as_view(), name="milestones-csv"),
     path("meetings.csv", views.MeetingCSVView.as_view(), name="meetings-csv"),
     path("timeline.json", views.TimelineJSONView.as_view(), name="timeline"),
+    path("openapi.json", views.OpenAPIView.as_view(), name="openapi"),
 ]

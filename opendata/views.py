@@ -1,5 +1,5 @@
-"""Open data: the index of endpoints (/api/), the JSON lists, CSV downloads and the
-TimelineJS3 timeline.
+"""Open data: the index of endpoints (/api/), the JSON lists, CSV downloads, the
+TimelineJS3 timeline and the OpenAPI description of them all.
 
 The views are thin: what they serve is built in opendata/milestone_data.py and
 opendata/meeting_data.py from published items only (through the domain apps' view
@@ -23,6 +23,7 @@ from milestones.filters import MilestoneFilter
 from milestones.views import PublishedMilestoneMixin
 from opendata import meeting_data, milestone_data
 from opendata.json import filtered_list_response
+from opendata.openapi import openapi_document
 from translations.languages import ENGLISH, LANG_PARAMETER, normalise
 
 # (URL name, format, description): what /api/ lists, in this order.
@@ -110,6 +111,10 @@ class ApiIndexView(TemplateView):
         else:
             response = self.render_to_response({"endpoints": endpoints})
         patch_vary_headers(response, ["Accept"])
+        # RFC 8631: where programs find the description of the API, page or JSON alike.
+        response["Link"] = (
+            f'<{request.build_absolute_uri(reverse("api:openapi"))}>; rel="service-desc"'
+        )
         return response
 
 
@@ -167,6 +172,18 @@ class MeetingListAPI(LanguageMixin, PublishedMeetingMixin, View):
         queryset = self.get_queryset().with_attendances().newest_first()
         filterset = MeetingFilter(request.GET, queryset=queryset, request=request)
         return filtered_list_response(request, filterset, meeting_data.meeting_json, self.page_size)
+
+
+class OpenAPIView(View):
+    """GET /api/openapi.json: the OpenAPI 3.1 description of /api/ (opendata/openapi.py).
+    The same for every request; cached like every /api/ response (pagecache/)."""
+
+    def get(self, request):
+        document = openapi_document(
+            milestone_page_size=MilestoneListAPI.page_size,
+            meeting_page_size=MeetingListAPI.page_size,
+        )
+        return JsonResponse(document, json_dumps_params={"ensure_ascii": False})
 
 
 # CSV ----------------------------------------------------------------------------------
