@@ -200,6 +200,9 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
+# Files browsers ask for at the site's root, served by WhiteNoise as they are: /favicon.ico,
+# /apple-touch-icon.png (drawn by scripts/make-icons.py).
+WHITENOISE_ROOT = BASE_DIR / "hsitp_site" / "root"
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 

@@ -1,13 +1,17 @@
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.translation import get_language
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from milestones.filters import MilestoneFilter
+from milestones.filters import MilestoneFilter, year_chips
 from milestones.models import Milestone
 from publishing.alongside import alongside
 from publishing.mentions import link_mentions, mention_targets
 from publishing.pagination import MirroredPaginator
 from publishing.views import PreviewMixin, PublicQuerysetMixin
 from translations.fields import with_translations
+from translations.languages import ENGLISH, LANG_PARAMETER, SIMPLIFIED, TRADITIONAL, normalise
 
 
 class PublishedMilestoneMixin(PublicQuerysetMixin):
@@ -17,6 +21,29 @@ class PublishedMilestoneMixin(PublicQuerysetMixin):
 
     def get_queryset(self):
         return super().get_queryset().select_related("lead_image")
+
+
+# TimelineJS's interface texts for each page language (its own locale files, self-hosted).
+TIMELINEJS_LANGUAGE = {TRADITIONAL: "zh-tw", SIMPLIFIED: "zh-cn"}
+# What the visual timeline leaves to the list: which page, and in what order (it has both ends).
+LIST_ONLY_PARAMETERS = ("page", "order")
+
+
+def visual_timeline(request) -> dict:
+    """Where the visual timeline (hsitp_site/static/js/visual-timeline.js) reads its data,
+    /api/timeline.json with the reader's filters, in the page's language, and its texts."""
+    params = request.GET.copy()
+    for name in LIST_ONLY_PARAMETERS:
+        params.pop(name, None)
+    language = normalise(get_language())
+    if language != ENGLISH:
+        params["lang"] = LANG_PARAMETER[language]
+    locale = TIMELINEJS_LANGUAGE.get(language)
+    return {
+        "source": f"{reverse('api:timeline')}?{params.urlencode()}".rstrip("?"),
+        "language": static(f"vendor/timelinejs/js/locale/{locale}.json") if locale else "en",
+        "script_path": static("vendor/timelinejs/js/"),
+    }
 
 
 class TimelineView(PublishedMilestoneMixin, FilterView):
@@ -31,11 +58,12 @@ class TimelineView(PublishedMilestoneMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         years_on_page = {m.year for m in context["object_list"]}
-        # Years on this page are anchors; the others open that year's milestones.
-        context["year_index"] = [
-            {"year": year, "url": f"#y{year}" if year in years_on_page else f"?year={year}"}
-            for year in Milestone.objects.published().years()
-        ]
+        context["year_chips"] = year_chips(
+            self.request.path, self.request.GET, Milestone.objects.published().years()
+        )
+        # Only where there is something to draw: a page of undated milestones has not.
+        has_dated = any(year is not None for year in years_on_page)
+        context["visual_timeline"] = visual_timeline(self.request) if has_dated else None
         context["is_filtered"] = any(
             value for key, value in self.request.GET.items() if key != "page"
         )

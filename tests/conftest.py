@@ -107,6 +107,32 @@ def page(browser):
     context.close()
 
 
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  const what = `${event.violatedDirective} ${event.blockedURI}`;
+  console.error(`Content Security Policy violation: ${what}`);
+});
+"""
+
+
+@pytest.fixture
+def csp_watch(page):
+    """Console messages about the Content Security Policy, every console error, and
+    uncaught script errors."""
+    seen = {"violations": [], "errors": [], "console_errors": []}
+
+    def on_console(message):
+        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
+            seen["violations"].append(f"{page.url}: {message.text}")
+        if message.type == "error":
+            seen["console_errors"].append(f"{page.url}: {message.text}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: seen["errors"].append(f"{page.url}: {error}"))
+    page.add_init_script(REPORT_VIOLATIONS)
+    return seen
+
+
 @pytest.fixture
 def screenshot(page, request):
     """Save a full-page screenshot under artifacts/screenshots/ (git-ignored); returns the path."""

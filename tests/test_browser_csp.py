@@ -13,28 +13,6 @@ from tests.factories import make_attended_meeting, make_milestone, make_picture,
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-REPORT_VIOLATIONS = """
-document.addEventListener("securitypolicyviolation", (event) => {
-  const what = `${event.violatedDirective} ${event.blockedURI}`;
-  console.error(`Content Security Policy violation: ${what}`);
-});
-"""
-
-
-@pytest.fixture
-def csp_watch(page):
-    """Console messages about the Content Security Policy, and uncaught script errors."""
-    seen = {"violations": [], "errors": []}
-
-    def on_console(message):
-        if "Content Security Policy" in message.text or "Content-Security-Policy" in message.text:
-            seen["violations"].append(f"{page.url}: {message.text}")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda error: seen["errors"].append(f"{page.url}: {error}"))
-    page.add_init_script(REPORT_VIOLATIONS)
-    return seen
-
 
 @pytest.fixture
 def content(db):

@@ -1,11 +1,13 @@
 """The ground every page stands on: home page, admin login, settings from the environment."""
 
+import io
 import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,6 +30,28 @@ def test_the_site_and_the_desk_show_the_sites_icon(db, client, url):
     assert link in html
     icon = Path(__file__).resolve().parent.parent / "hsitp_site/static/img/favicon.svg"
     assert icon.read_text().startswith("<svg")
+
+
+@pytest.mark.parametrize(
+    ("url", "content_type", "size"),
+    [("/favicon.ico", "image/", (48, 48)), ("/apple-touch-icon.png", "image/png", (180, 180))],
+)
+def test_browsers_find_the_icons_at_the_root(client, url, content_type, size):
+    """Browsers and phones ask for these on every site: WhiteNoise serves them, real
+    images of the sizes they expect, with a cache lifetime."""
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith(content_type)
+    assert "max-age" in response["Cache-Control"]
+    image = Image.open(io.BytesIO(b"".join(response.streaming_content)))
+    assert image.size == size
+
+
+def test_pages_point_phones_to_the_touch_icon(db, client):
+    assert (
+        '<link rel="apple-touch-icon" href="/apple-touch-icon.png">'
+        in client.get("/").content.decode()
+    )
 
 
 def test_admin_login_page_is_served(client):

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import re
 
 import pytest
 from django.db import connection
@@ -34,7 +35,7 @@ def test_timeline_groups_by_year_with_a_year_index(client):
     make_milestone(title="Undated", date=FuzzyDate.unknown())
     html = client.get("/milestones/").content.decode()
     assert 'id="y2017"' in html and 'id="y2022"' in html
-    assert 'href="#y2017"' in html
+    assert 'href="/milestones/?year=2017"' in html
     assert "Date to be confirmed" in html
     assert html.index("MoU") < html.index("Blueprint") < html.index("Undated")
 
@@ -73,8 +74,9 @@ def test_machine_readable_dates_say_what_is_known_and_no_more(
         else:
             assert "<time" not in page.split("<main", 1)[1] and milestone.date_display in page
     data = json.loads(html.split('<script type="application/ld+json">')[1].split("</script>")[0])
-    assert data.get("startDate") == start_date
-    assert "endDate" not in data
+    (event,) = [node for node in data["@graph"] if node["@type"] == "Event"]
+    assert event.get("startDate") == start_date
+    assert "endDate" not in event
 
 
 def test_reader_chooses_newest_first(client):
@@ -125,14 +127,59 @@ def test_pagination_keeps_the_filters(client):
     assert "Page 2 of 2" in page_two.content.decode()
 
 
-def test_year_index_links_to_other_pages_by_filter(client):
-    """A year not on the current page is reached through the year filter."""
-    for day in range(101):
-        make_milestone(date=FuzzyDate.day(D(2020, 1, 1) + dt.timedelta(days=day)))
-    make_milestone(date=FuzzyDate.year(2024))
+def year_chips(html: str) -> dict[str, str]:
+    """The year chips: {label: href}, and the current one under "current"."""
+    nav = html.split('<ul class="year-index">', 1)[1].split("</ul>", 1)[0]
+    chips = {
+        label: href.replace("&amp;", "&")
+        for href, label in re.findall(r'<a href="([^"]*)"[^>]*>([^<]+)</a>', nav)
+    }
+    current = re.findall(r'<a href="[^"]*" aria-current="page">([^<]+)</a>', nav)
+    return {**chips, "current": current}
+
+
+def test_year_chips_open_a_year_keeping_the_other_filters(client):
+    """Each chip opens its year with the reader's words, precision and order kept; the
+    other year filters and the page are replaced; the chosen year is marked current."""
+    make_milestone(title="Park plan", date=FuzzyDate.day(D(2020, 1, 1)))
+    make_milestone(title="Park land", date=FuzzyDate.year(2024))
+    chips = year_chips(
+        client.get("/milestones/?q=park&year_from=2019&order=-oldest&page=1").content.decode()
+    )
+    assert chips["2020"] == "/milestones/?q=park&order=-oldest&year=2020"
+    assert chips["All years"] == "/milestones/?q=park&order=-oldest"
+    assert chips["current"] == []  # a range of years is none of the chips
+    chips = year_chips(client.get("/milestones/?year=2024&precision=year").content.decode())
+    assert chips["current"] == ["2024"]
+    assert chips["2020"] == "/milestones/?precision=year&year=2020"
+
+
+def test_the_whole_timeline_chip_is_current_when_no_year_is_chosen(client):
+    make_milestone(date=FuzzyDate.day(D(2020, 1, 1)))
+    assert year_chips(client.get("/milestones/").content.decode())["current"] == ["All years"]
+
+
+def test_date_to_be_confirmed_has_its_chip(client):
+    """Undated milestones are one chip away; choosing it marks it, and a year chip from
+    there leaves "date to be confirmed" behind."""
+    make_milestone(title="Dated", date=FuzzyDate.day(D(2020, 1, 1)))
+    make_milestone(title="Undated one", date=FuzzyDate.unknown())
+    chips = year_chips(client.get("/milestones/?q=one").content.decode())
+    assert chips["Date to be confirmed"] == "/milestones/?q=one&precision=unknown"
+    html = client.get("/milestones/?precision=unknown").content.decode()
+    chips = year_chips(html)
+    assert chips["current"] == ["Date to be confirmed"]
+    assert chips["2020"] == "/milestones/?year=2020"
+    assert "Undated one" in html and ">Dated<" not in html
+
+
+def test_order_select_shows_its_choice_when_none_is_made(client):
+    """With no ?order the select marks "Oldest first", the order the reader sees."""
+    make_milestone()
     html = client.get("/milestones/").content.decode()
-    assert 'href="#y2020"' in html
-    assert 'href="?year=2024"' in html
+    assert re.search(r'<option value="oldest" selected>', html)
+    html = client.get("/milestones/?order=-oldest").content.decode()
+    assert re.search(r'<option value="-oldest" selected>', html)
 
 
 def test_milestone_page_shows_date_body_source_and_neighbours(client):

@@ -1,6 +1,16 @@
 // Small progressive enhancements; every page works without this file.
 (function () {
   "use strict";
+  // Lists: on phones the filters fold behind their "Filters" button (open on wider screens,
+  // and wherever a mistake in them is shown).
+  document.addEventListener("DOMContentLoaded", function () {
+    var folds = document.querySelectorAll("details.filters-fold:not([data-keep-open])");
+    if (!folds.length || !window.matchMedia) return;
+    var phone = window.matchMedia("(max-width: 40rem)");
+    function fit() { folds.forEach(function (fold) { fold.open = !phone.matches; }); }
+    fit();
+    if (phone.addEventListener) phone.addEventListener("change", fit);
+  });
   // Timeline: the year index marks the year being read as the reader scrolls.
   document.addEventListener("DOMContentLoaded", function () {
     var links = document.querySelectorAll(".year-index a[href^='#y']");
