@@ -6,6 +6,7 @@ Every variable is documented in README.md and .env.example.
 import datetime as dt
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -57,6 +58,17 @@ def env_proxy_ssl_header(name: str) -> tuple[str, str] | None:
     return items[0], items[1]
 
 
+def env_origin(name: str, default: str) -> str:
+    """An origin, "https://history.example.org": scheme and host (and port), no path."""
+    value = os.environ.get(name, "").strip() or default
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.path.strip("/"):
+        raise ImproperlyConfigured(
+            f"{name} must be the site's origin, e.g. https://history.example.org, not {value!r}."
+        )
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -70,6 +82,9 @@ if not SECRET_KEY:
     SECRET_KEY = "insecure-local-development-key-never-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1" if DEBUG else "")
+# The site's canonical origin: what identifiers that must never change are made from (the
+# calendar's event UIDs, the feeds' Atom ids and RSS guids), whatever Host a request names.
+SITE_URL = env_origin("DJANGO_SITE_URL", "http://127.0.0.1:8000")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [

@@ -1,7 +1,9 @@
 """The published meetings as an iCalendar (RFC 5545) feed, built with the icalendar library."""
 
 import datetime as dt
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
@@ -16,7 +18,8 @@ def meetings_calendar(meetings, request, name: str = "") -> bytes:
     calendar.add("calscale", "GREGORIAN")
     calendar.add("x-wr-calname", f"HSITP History: {name}" if name else "HSITP History: meetings")
     calendar.add("x-wr-timezone", "Asia/Hong_Kong")
-    host = request.get_host().split(":")[0]
+    # UIDs never change: from the canonical origin, not the Host this request names.
+    host = urlsplit(settings.SITE_URL).hostname
     stamp = timezone.now()
     for meeting in meetings:
         event = Event()

@@ -1,12 +1,15 @@
 """What the RSS and Atom feeds of milestones and meetings share.
 
 A feed lists the `size` most recently published public items, newest publication first, in
-one query (drafts and scheduled items never). Each item links to its page; that absolute URL
-is also its stable id (guid). Descriptions are HTML, as RSS and Atom readers expect. Under
-/zh-hant/ and /zh-hans/ the texts are Chinese (English where none is written yet) and the
-feed says its language.
+one query (drafts and scheduled items never). Each item links to its page; that address on
+the site's canonical origin (settings.SITE_URL, DJANGO_SITE_URL) is its stable id (the RSS
+guid, the Atom id), and the feed's own id is its page there: never from the Host a request
+names, so that a reader reached through another name sees the same ids. Descriptions are
+HTML, as RSS and Atom readers expect. Under /zh-hant/ and /zh-hans/ the texts are Chinese
+(English where none is written yet) and the feed says its language.
 """
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +44,13 @@ class PublishedItemsFeed(Feed):
 
     def item_link(self, item):
         return item.get_absolute_url()
+
+    def item_guid(self, item):
+        return settings.SITE_URL + item.get_absolute_url()
+
+    def feed_guid(self, obj=None):
+        """The feed's Atom id: its page (`link`) on the canonical origin."""
+        return settings.SITE_URL + str(self._get_dynamic_attr("link", obj))
 
     def item_pubdate(self, item):
         return item.published_at

@@ -89,12 +89,35 @@ def test_rss_feed_parses_as_rss_2_with_a_channel(client):
     assert channel.findtext("description")
 
 
+@pytest.fixture(autouse=True)
+def _canonical_origin(settings):
+    settings.SITE_URL = "https://history.example.org"
+    settings.ALLOWED_HOSTS = ["testserver", "localhost", "mirror.example.net"]
+
+
+@pytest.mark.parametrize("url", MILESTONE_FEEDS + MEETING_FEEDS)
+def test_feed_and_item_ids_come_from_the_canonical_origin_not_the_host(client, url):
+    """Reached through another name, a feed keeps its ids (readers would otherwise see
+    every item again as new): the feed's and each item's id are on DJANGO_SITE_URL."""
+    make_milestone(slug="memorandum-signed")
+    make_meeting(slug="11th-meeting")
+    by_host = [items(client, url, HTTP_HOST=host) for host in ("testserver", "mirror.example.net")]
+    assert [item["id"] for item in by_host[0]] == [item["id"] for item in by_host[1]]
+    assert all(item["id"].startswith("https://history.example.org/") for item in by_host[0])
+    if is_atom(url):
+        ids = {
+            ET.fromstring(client.get(url, HTTP_HOST=host).content).findtext(f"{ATOM}id")
+            for host in ("testserver", "mirror.example.net")
+        }
+        assert len(ids) == 1 and ids.pop().startswith("https://history.example.org/")
+
+
 def test_atom_feed_parses_as_atom_with_self_link_and_author(client):
     """The Atom feed is a <feed> with its id, a self link, an author and entries."""
     make_meeting()
     root = ET.fromstring(client.get("/feeds/meetings/atom/").content)
     assert root.tag == f"{ATOM}feed"
-    assert root.findtext(f"{ATOM}id") == "http://testserver/meetings/"
+    assert root.findtext(f"{ATOM}id") == "https://history.example.org/meetings/"
     assert root.find(f"{ATOM}link[@rel='self']").get("href") == (
         "http://testserver/feeds/meetings/atom/"
     )
@@ -117,7 +140,7 @@ def test_milestone_item_has_title_absolute_link_dates_and_description(client, ur
     [item] = items(client, url)
     assert item["title"] == "Memorandum signed"
     assert item["link"] == "http://testserver/milestones/memorandum-signed/"
-    assert item["id"] == item["link"]
+    assert item["id"] == "https://history.example.org/milestones/memorandum-signed/"
     assert item["published"] == published_at
     if is_atom(url):
         assert item["updated"].replace(microsecond=0) == milestone.updated_at.replace(microsecond=0)
@@ -137,7 +160,8 @@ def test_meeting_item_describes_date_place_and_summary(client, url):
     )
     [item] = items(client, url)
     assert item["title"] == "11th meeting"
-    assert item["link"] == item["id"] == "http://testserver/meetings/11th-meeting/"
+    assert item["link"] == "http://testserver/meetings/11th-meeting/"
+    assert item["id"] == "https://history.example.org/meetings/11th-meeting/"
     for text in ("30 August 2024", "Shenzhen", "The co-chairs reviewed progress."):
         assert text in item["description"]
 
@@ -197,8 +221,7 @@ def test_feeds_hold_the_fifty_latest_items(client, url):
 
 @pytest.mark.parametrize("url", ALL_FEEDS)
 def test_feed_links_use_the_request_host_and_english_pages(client, url):
-    """Links use the host asked for and the English page, whatever the reader's language,
-    so that ids are stable."""
+    """Links use the host asked for and the English page, whatever the reader's language."""
     make = make_milestone if "milestones" in url else make_meeting
     item = make(slug="stable-slug")
     [entry] = items(client, url, HTTP_HOST="localhost", HTTP_ACCEPT_LANGUAGE="zh-hant")

@@ -18,8 +18,8 @@ URL = "/meetings.ics"
 CALENDAR_QUERIES = 1  # the published, dated meetings with their series
 
 
-def fetch(client) -> bytes:
-    response = client.get(URL)
+def fetch(client, **headers) -> bytes:
+    response = client.get(URL, **headers)
     assert response.status_code == 200
     return response.content
 
@@ -76,7 +76,7 @@ def test_calendar_event_is_an_all_day_event_with_its_details(client):
         place="Shenzhen",
     )
     event = events_by_summary(fetch(client))[meeting.title]
-    assert str(event["UID"]) == "meeting-11th-meeting@testserver"
+    assert str(event["UID"]) == "meeting-11th-meeting@history.example.org"
     assert isinstance(event.decoded("DTSTAMP"), dt.datetime)
     assert event["DTSTART"].params["VALUE"] == "DATE"
     assert type(event.decoded("DTSTART")) is dt.date
@@ -96,6 +96,23 @@ def test_calendar_dtstamp_is_in_utc(client):
     assert stamps
     for line in stamps:
         assert line.startswith("DTSTAMP:") and line.endswith("Z"), line
+
+
+@pytest.fixture(autouse=True)
+def _canonical_origin(settings):
+    settings.SITE_URL = "https://history.example.org"
+    settings.ALLOWED_HOSTS = ["testserver", "mirror.example.net"]
+
+
+def test_calendar_uids_come_from_the_canonical_origin_not_the_host(client):
+    """Subscribed through another name, the calendar keeps its UIDs (a calendar would
+    otherwise show every meeting twice): they are made from DJANGO_SITE_URL."""
+    make_meeting(slug="11th-meeting")
+    uids = [
+        [str(e["UID"]) for e in parse(fetch(client, HTTP_HOST=host)).walk("VEVENT")]
+        for host in ("testserver", "mirror.example.net")
+    ]
+    assert uids[0] == uids[1] == ["meeting-11th-meeting@history.example.org"]
 
 
 def test_calendar_uids_are_unique_and_stable(client):
