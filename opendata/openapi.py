@@ -509,6 +509,7 @@ PARAMETERS = {
 }
 
 MILESTONE_FILTERS = ("q", "year", "year_from", "year_to", "precision", "order")
+TIMELINE_FILTERS = tuple(name for name in MILESTONE_FILTERS if name != "order")
 MEETING_FILTERS = ("year", "series", "place", "mode", "organisation")
 
 
@@ -636,8 +637,9 @@ def _paths(milestone_page_size: int, meeting_page_size: int) -> dict:
             "getTimeline",
             "milestones",
             "The timeline for TimelineJS3",
-            "The dated published milestones, oldest first, as TimelineJS3 reads them.",
-            _parameters("lang"),
+            "The dated published milestones, oldest first, as TimelineJS3 reads them, "
+            "filtered as the timeline is (its order aside: a timeline runs oldest first).",
+            _parameters(*TIMELINE_FILTERS, "lang"),
             {"description": "The timeline.", "content": _json(_ref("Timeline"))},
         ),
         path["openapi"]: _get(

@@ -252,8 +252,15 @@ class MeetingCSVView(LanguageMixin, PublishedMeetingMixin, View):
 
 
 class TimelineJSONView(LanguageMixin, PublishedMilestoneMixin, View):
-    """GET /api/timeline.json: the dated published milestones for TimelineJS3."""
+    """GET /api/timeline.json: the dated published milestones for TimelineJS3, narrowed by
+    the timeline's filters (not its order: a timeline runs oldest first), so that the
+    visual timeline shows what the list below it shows."""
 
     def get(self, request):
-        milestones = self.get_queryset().filter(date_start__isnull=False).chronological()
-        return JsonResponse(milestone_data.timeline_json(milestones, request))
+        dated = self.get_queryset().filter(date_start__isnull=False).chronological()
+        filters = request.GET.copy()
+        filters.pop("order", None)
+        filterset = MilestoneFilter(filters, queryset=dated)
+        if not filterset.is_valid():
+            return JsonResponse({"errors": filterset.errors.get_json_data()}, status=400)
+        return JsonResponse(milestone_data.timeline_json(filterset.qs, request))

@@ -394,8 +394,8 @@ def test_large_csv_is_sent_in_several_chunks(client):
 # timeline.json -----------------------------------------------------------------------
 
 
-def timeline(client) -> dict:
-    response = client.get("/api/timeline.json")
+def timeline(client, query: str = "") -> dict:
+    response = client.get("/api/timeline.json" + query)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/json"
     return response.json()
@@ -496,6 +496,24 @@ def test_timeline_event_for_a_range_is_one_day_between_not_a_span(
     assert event["start_date"] == start_date
     assert "end_date" not in event
     assert (event["date"], event["display_date"]) == (edtf, display)
+
+
+def test_timeline_takes_the_timelines_filters(client):
+    """The visual timeline shows what the list shows: ?year=, ?q=, ?precision= narrow it;
+    ?order= is ignored (a timeline runs oldest first); a wrong value is a 400."""
+    make_milestone(slug="a", title="Loop handed over", date=FuzzyDate.day(D(2021, 9, 6)))
+    make_milestone(slug="b", title="Plan", date=FuzzyDate.month(2021, 1))
+    make_milestone(slug="c", title="Loop memorandum", date=FuzzyDate.year(2017))
+
+    def slugs(query):
+        return [event["unique_id"] for event in timeline(client, query)["events"]]
+
+    assert slugs("?year=2021") == ["b", "a"]
+    assert slugs("?q=loop&order=-oldest") == ["c", "a"]
+    assert slugs("?precision=month") == ["b"]
+    response = client.get("/api/timeline.json?year=nineteen")
+    assert response.status_code == 400
+    assert "year" in response.json()["errors"]
 
 
 def test_timeline_eras_band_the_years_with_milestones(client):

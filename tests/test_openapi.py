@@ -186,6 +186,8 @@ def test_the_filters_documented_are_the_filters_the_lists_take(client):
     meetings = query_parameters(document, "/api/meetings/")
     assert set(milestones) == {*MilestoneFilter.base_filters, "page", "lang"}
     assert set(meetings) == {*MeetingFilter.base_filters, "page", "lang"}
+    timeline = query_parameters(document, "/api/timeline.json")
+    assert set(timeline) == {*MilestoneFilter.base_filters, "lang"} - {"order"}
     assert set(MILESTONE_FILTERS) == set(MilestoneFilter.base_filters)
     assert set(MEETING_FILTERS) == set(MeetingFilter.base_filters)
 
