@@ -4,6 +4,7 @@ meeting to a person and/or organisation with the role and the post held at the t
 
 import datetime as dt
 import operator
+import re
 from functools import reduce
 
 from django.core.exceptions import ValidationError
@@ -35,6 +36,7 @@ from publishing.models import (
     SlugManager,
     merge_constraints,
 )
+from publishing.structured_data import node_id, one_or_many, reference
 from translations.fields import Translations, with_translations
 from translations.languages import ENGLISH, TEXT_TAG
 from translations.text import Localized, Translatable, localized_value
@@ -60,6 +62,24 @@ class Mode(models.TextChoices):
     VIDEO = "video", _("Video conference")
     UNKNOWN = "", _("Not stated")
 
+
+# schema.org's eventAttendanceMode of a meeting by (mode, whether a place is stated): by
+# video with a place is "in Hong Kong and by video conference", both. Not stated: none.
+ATTENDANCE_MODE = {
+    (Mode.IN_PERSON, True): "https://schema.org/OfflineEventAttendanceMode",
+    (Mode.IN_PERSON, False): "https://schema.org/OfflineEventAttendanceMode",
+    (Mode.VIDEO, False): "https://schema.org/OnlineEventAttendanceMode",
+    (Mode.VIDEO, True): "https://schema.org/MixedEventAttendanceMode",
+}
+
+# What an organisation's (English) name says it is, for schema.org: a company ("… Limited",
+# "… Ltd.") is an Organization; a body whose name makes it one of government (a bureau,
+# department, commission, office, authority, people's government, the Legislative
+# Council) is a GovernmentOrganization; any other is an Organization, which is always true.
+COMPANY_NAME = re.compile(r"\b(?:Limited|Ltd\.?|Company|Corporation)(?:\W|$)", re.IGNORECASE)
+GOVERNMENT_NAME = re.compile(
+    r"\b(?:Bureau|Department|Commission|Office|Authority|Government|Legislative Council)\b"
+)
 
 # Newest first, undated and unnumbered meetings last on every database (in a descending
 # order PostgreSQL puts NULLs first and SQLite last).
@@ -206,6 +226,26 @@ class MeetingSeries(Translatable, models.Model):
                 chair["count"] += 1
         return list(chairs.values())
 
+    def schema_org(self, absolute, meetings=()) -> dict:
+        """schema.org EventSeries (JSON-LD) of the series' page: what the body is, the body
+        it works under, and `meetings` (its published ones, as the page lists them)."""
+        data = self.schema_org_summary(absolute)
+        if description := self.local.description:
+            data["description"] = description
+        if self.parent:
+            data["superEvent"] = self.parent.schema_org_summary(absolute)
+        if meetings:
+            data["subEvent"] = [reference(m.schema_org_summary(absolute)) for m in meetings]
+        return data
+
+    def schema_org_summary(self, absolute) -> dict:
+        return {
+            "@type": "EventSeries",
+            "@id": node_id(absolute, self, "series"),
+            "name": self.local.name,
+            "url": absolute(self.get_absolute_url()),
+        }
+
 
 class MeetingQuerySet(PublishableQuerySet):
     def with_attendances(self):
@@ -330,36 +370,51 @@ class Meeting(Translatable, PublishableItem):
             ),
         ]
 
-    def schema_org(self, url: str) -> dict:
-        """schema.org Event (JSON-LD) for search engines and other programs."""
+    def schema_org(self, absolute) -> dict:
+        """schema.org Event (JSON-LD) of the meeting's page: when (as precise as known,
+        no end invented), where or how, its series, and who attended, each attendee the
+        node of their own page (@id, url). `absolute` makes a path an absolute address.
+        Attendances as loaded (with_attendances()): no query."""
         data = {
-            "@context": "https://schema.org",
-            "@type": "Event",
-            "name": self.local.title,
-            "url": url,
+            **self.schema_org_summary(absolute),
             "description": self.local.summary,
-            "inLanguage": TEXT_TAG[self.local.summary.language],
-            "eventStatus": "https://schema.org/EventScheduled",
-            "eventAttendanceMode": (
-                "https://schema.org/OnlineEventAttendanceMode"
-                if self.mode == Mode.VIDEO
-                else "https://schema.org/OfflineEventAttendanceMode"
-            ),
+            "inLanguage": TEXT_TAG[(self.local.summary or self.local.title).language],
+        }
+        if not data["description"]:
+            del data["description"]
+        if self.announced:  # announced, not yet reported held: what schema.org calls
+            # scheduled. Of a meeting held, EventScheduled would add only "as scheduled",
+            # which no release says; schema.org assumes it by default anyway.
+            data["eventStatus"] = "https://schema.org/EventScheduled"
+        if mode := ATTENDANCE_MODE.get((self.mode, bool(self.place))):
+            data["eventAttendanceMode"] = mode
+        locations = []
+        if self.place:
+            locations.append({"@type": "Place", "name": self.local.place})
+        if self.mode == Mode.VIDEO:
+            locations.append({"@type": "VirtualLocation", "name": str(Mode.VIDEO.label)})
+        if locations:
+            data["location"] = locations[0] if len(locations) == 1 else locations
+        if self.series:
+            data["superEvent"] = self.series.schema_org_summary(absolute)
+        attendees = {}
+        for attendance in self.attendances.all():
+            node = attendance.schema_org_attendee(absolute)
+            attendees.setdefault(node["@id"], node)  # once, as first listed
+        if attendees:
+            data["attendee"] = list(attendees.values())
+        return data
+
+    def schema_org_summary(self, absolute) -> dict:
+        """The meeting as a list names it: its type, @id, name, address and date."""
+        data = {
+            "@type": "Event",
+            "@id": node_id(absolute, self, "event"),
+            "name": self.local.title,
+            "url": absolute(self.get_absolute_url()),
         }
         if self.date_iso:  # as precise as known ("2017-10"), no end invented for a month
             data["startDate"] = self.date_iso
-        if self.place:
-            data["location"] = {"@type": "Place", "name": self.local.place}
-        elif self.mode == Mode.VIDEO:
-            data["location"] = {"@type": "VirtualLocation", "name": "Video conference"}
-        if self.series:
-            data["superEvent"] = {"@type": "EventSeries", "name": self.series.local.name}
-        data["attendee"] = [
-            {"@type": "Person", "name": a.person.local.name, "jobTitle": a.local.post}
-            if a.person
-            else {"@type": "GovernmentOrganization", "name": a.organisation.local.name}
-            for a in self.attendances.all()
-        ]
         return data
 
     @property
@@ -441,6 +496,30 @@ class Person(Translatable, models.Model):
     def mention_names(self) -> tuple[str, ...]:
         return mention_names(self.name, "", self.name_zh_hant)
 
+    def schema_org(self, absolute, posts=()) -> dict:
+        """schema.org Person (JSON-LD) of the person's page: the name in the page's
+        language, the others written for them (a Chinese name on an English page, the
+        English on a Chinese one) as alternateName, and `posts`, the posts held at the
+        meetings attended (posts_over_time()), as jobTitle."""
+        data = self.schema_org_summary(absolute)
+        if names := one_or_many(
+            name
+            for name in (self.name, self.name_zh_hant, self.name_zh_hans)
+            if name != data["name"]
+        ):
+            data["alternateName"] = names
+        if titles := one_or_many(posts):
+            data["jobTitle"] = titles
+        return data
+
+    def schema_org_summary(self, absolute) -> dict:
+        name = self.local.name
+        data = {"@type": "Person", "@id": node_id(absolute, self, "person"), "name": name}
+        if self.honorific and name.language == ENGLISH:  # a Chinese one follows the name
+            data["honorificPrefix"] = self.honorific
+        data["url"] = absolute(self.get_absolute_url())
+        return data
+
 
 class Organization(Translatable, models.Model):
     name = models.CharField(max_length=300)
@@ -484,6 +563,38 @@ class Organization(Translatable, models.Model):
     @property
     def mention_names(self) -> tuple[str, ...]:
         return mention_names(self.name, self.abbreviation, self.name_zh_hant)
+
+    @property
+    def schema_org_type(self) -> str:
+        """GovernmentOrganization where the name says it is a body of government, else
+        Organization (see GOVERNMENT_NAME)."""
+        if COMPANY_NAME.search(self.name) or not GOVERNMENT_NAME.search(self.name):
+            return "Organization"
+        return "GovernmentOrganization"
+
+    def schema_org(self, absolute) -> dict:
+        """schema.org (Government)Organization (JSON-LD) of the body's page: the name in
+        the page's language, its other names and abbreviations as alternateName."""
+        data = self.schema_org_summary(absolute)
+        names = (
+            self.name,
+            self.name_zh_hant,
+            self.name_zh_hans,
+            self.abbreviation,
+            self.abbreviation_zh_hant,
+            self.abbreviation_zh_hans,
+        )
+        if alternate := one_or_many(name for name in names if name != data["name"]):
+            data["alternateName"] = alternate
+        return data
+
+    def schema_org_summary(self, absolute) -> dict:
+        return {
+            "@type": self.schema_org_type,
+            "@id": node_id(absolute, self, "organisation"),
+            "name": self.local.name,
+            "url": absolute(self.get_absolute_url()),
+        }
 
     def natural_key(self):
         return (self.slug,)
@@ -658,6 +769,18 @@ class Attendance(Translatable, models.Model):
     def clean(self):
         if self.person_id is None and self.organisation_id is None:
             raise ValidationError("Choose a person, an organisation, or both.")
+
+    def schema_org_attendee(self, absolute) -> dict:
+        """The attendee as a meeting's Event lists them: the person (with the post held at
+        the time as jobTitle, the body they came for as affiliation), or the body."""
+        if self.person is None:
+            return self.organisation.schema_org_summary(absolute)
+        data = self.person.schema_org_summary(absolute)
+        if post := self.local.post:
+            data["jobTitle"] = post
+        if self.organisation:
+            data["affiliation"] = self.organisation.schema_org_summary(absolute)
+        return data
 
 
 class MeetingPhotoManager(models.Manager):

@@ -9,6 +9,13 @@ from django_filters.views import FilterView
 from meetings.calendar import meetings_calendar
 from meetings.filters import MeetingFilter
 from meetings.models import Attendance, Meeting, MeetingSeries, Organization, Person
+from meetings.structured_data import (
+    attendee_data,
+    attendee_list_data,
+    meeting_data,
+    meeting_list_data,
+    series_data,
+)
 from milestones.models import Milestone
 from publishing.pagination import MirroredPaginator
 from publishing.views import PendingPreviewMixin, PreviewMixin, PublicQuerysetMixin
@@ -35,6 +42,12 @@ class MeetingListView(PublishedMeetingMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["is_filtered"] = any(v for k, v in self.request.GET.items() if k != "page")
+        context["structured_data"] = meeting_list_data(
+            self.request.build_absolute_uri,
+            context["object_list"],
+            context["page_obj"],
+            context["paginator"],
+        )
         return context
 
 
@@ -46,8 +59,7 @@ class MeetingDetailView(PreviewMixin, PublishedMeetingMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        url = self.request.build_absolute_uri(self.object.get_absolute_url())
-        context["structured_data"] = self.object.schema_org(url)
+        context["structured_data"] = meeting_data(self.request.build_absolute_uri, self.object)
         context["milestones_of_its_time"] = Milestone.objects.published().around(
             self.object.date_start
         )
@@ -87,9 +99,14 @@ class AttendanceHistoryView(PendingPreviewMixin, DetailView):
         context["mentioned_in"] = (
             Milestone.objects.published().chronological().filter(pk__in=mentioning)
         )
+        absolute = self.request.build_absolute_uri
         if self.attendance_field == "person":
             posts = Attendance.objects.filter(person=self.object).posts_over_time()
             context["posts_over_time"] = posts
+            node = self.object.schema_org(absolute, [post["post"] for post in posts])
+        else:
+            node = self.object.schema_org(absolute)
+        context["structured_data"] = attendee_data(absolute, self.object, node)
         return context
 
 
@@ -106,6 +123,13 @@ class AttendeeListView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         self.model.objects.add_meeting_totals(context["object_list"])
+        context["structured_data"] = attendee_list_data(
+            self.request.build_absolute_uri,
+            self.model,
+            context["object_list"],
+            context["page_obj"],
+            context["paginator"],
+        )
         return context
 
 
@@ -181,4 +205,5 @@ class MeetingSeriesDetailView(DetailView):
         context["meetings"] = meetings
         context["co_chairs_over_time"] = series.co_chairs_over_time(meetings)
         context["sub_bodies"] = MeetingSeries.objects.public().filter(parent=series)
+        context["structured_data"] = series_data(self.request.build_absolute_uri, series, meetings)
         return context

@@ -14,6 +14,7 @@ from publishing.models import (
     SlugManager,
     merge_constraints,
 )
+from publishing.structured_data import node_id, park_id
 from translations.fields import Translations
 from translations.languages import TEXT_TAG, has_han
 from translations.text import Translatable
@@ -187,16 +188,26 @@ class Milestone(Translatable, PublishableItem):
         position = self.source_paragraph if self.source_paragraph is not None else 999999
         return f"{day}:{position:06d}:{self.slug}"
 
-    def schema_org(self, url: str) -> dict:
-        """schema.org (JSON-LD): the milestone as an event in the park's history."""
-        data = {
-            "@context": "https://schema.org",
-            "@type": "Event",
-            "name": self.local.title,
+    def schema_org(self, absolute) -> dict:
+        """schema.org Event (JSON-LD) of the milestone's page: an event in the park's
+        history, `about` the park (not its `location`: an arrangement signed in Beijing or a
+        funding approval in the Legislative Council did not take place in the Loop, and
+        where each did is not recorded). No eventStatus: nothing was scheduled. `absolute`
+        makes a path an absolute address."""
+        return {
+            **self.schema_org_summary(absolute),
             "description": self.local.body,
             "inLanguage": TEXT_TAG[self.local.body.language],
-            "url": url,
-            "eventStatus": "https://schema.org/EventScheduled",
+            "about": {"@type": "Place", "@id": park_id(absolute)},
+        }
+
+    def schema_org_summary(self, absolute) -> dict:
+        """The milestone as a list names it: its type, @id, name, address and date."""
+        data = {
+            "@type": "Event",
+            "@id": node_id(absolute, self, "event"),
+            "name": self.local.title,
+            "url": absolute(self.get_absolute_url()),
         }
         if self.date_iso:  # as precise as known ("2017-10"), no end invented for a month
             data["startDate"] = self.date_iso

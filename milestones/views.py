@@ -6,6 +6,7 @@ from django_filters.views import FilterView
 
 from milestones.filters import MilestoneFilter, year_chips
 from milestones.models import Milestone
+from milestones.structured_data import milestone_data, timeline_data
 from publishing.alongside import alongside
 from publishing.mentions import link_mentions, mention_targets
 from publishing.pagination import MirroredPaginator
@@ -71,6 +72,12 @@ class TimelineView(PublishedMilestoneMixin, FilterView):
         # reader narrowed the milestones by their words or precision: those are not theirs).
         narrowed = any(self.request.GET.get(key) for key in ("q", "precision"))
         context["alongside"] = {} if narrowed else alongside(years_on_page)
+        context["structured_data"] = timeline_data(
+            self.request.build_absolute_uri,
+            context["object_list"],
+            context["page_obj"],
+            context["paginator"],
+        )
         return context
 
 
@@ -91,8 +98,7 @@ class MilestoneDetailView(PreviewMixin, PublishedMilestoneMixin, DetailView):
         # before) and linked in the text the page shows.
         targets = mention_targets(f"{milestone.body}\n{milestone.body_zh_hant}")
         context["body_html"] = link_mentions(milestone.local.body, targets)
-        url = self.request.build_absolute_uri(milestone.get_absolute_url())
-        context["structured_data"] = milestone.schema_org(url)
+        context["structured_data"] = milestone_data(self.request.build_absolute_uri, milestone)
         if milestone.lead_image:
             context["og_image_url"] = self.request.build_absolute_uri(
                 milestone.lead_image.rendition_url("large")

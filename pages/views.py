@@ -4,6 +4,7 @@ from django.views.generic import TemplateView
 
 from meetings.models import Meeting
 from milestones.models import Milestone
+from pages.structured_data import home_data
 
 
 class HomeView(TemplateView):
@@ -16,15 +17,5 @@ class HomeView(TemplateView):
         context["latest_milestones"] = latest.first_rows(self.latest_count)
         context["latest_meeting"] = Meeting.objects.published().newest_first().first_rows(1).first()
         context["years"] = Milestone.objects.published().years()
-        context["structured_data"] = {
-            "@context": "https://schema.org",
-            "@type": "WebSite",
-            "name": "HSITP History",
-            "url": self.request.build_absolute_uri("/"),
-            "about": {
-                "@type": "Place",
-                "name": "Hong Kong-Shenzhen Innovation and Technology Park",
-                "address": "Lok Ma Chau Loop, Hong Kong",
-            },
-        }
+        context["structured_data"] = home_data(self.request.build_absolute_uri)
         return context

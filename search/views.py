@@ -5,6 +5,7 @@ from django.views.generic import TemplateView
 from publishing.text import MAX_QUERY_LENGTH
 from search.query import is_truncated, normalise_query
 from search.services import site_search
+from search.structured_data import search_data
 
 
 class SearchView(TemplateView):
@@ -23,5 +24,6 @@ class SearchView(TemplateView):
             max_query_length=MAX_QUERY_LENGTH,
             groups=groups,
             total=sum(group.total for group in groups),
+            structured_data=search_data(self.request.build_absolute_uri, groups),
         )
         return context
