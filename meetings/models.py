@@ -340,6 +340,7 @@ class Meeting(Translatable, PublishableItem):
     history = HistoricalRecords()
 
     url_name = "meetings:detail"
+    slug_length = 80  # as the importer makes a meeting's slug
 
     class Meta:
         ordering = NEWEST_FIRST

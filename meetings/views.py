@@ -18,7 +18,12 @@ from meetings.structured_data import (
 )
 from milestones.models import Milestone
 from publishing.pagination import MirroredPaginator
-from publishing.views import PendingPreviewMixin, PreviewMixin, PublicQuerysetMixin
+from publishing.views import (
+    MovedSlugMixin,
+    PendingPreviewMixin,
+    PreviewMixin,
+    PublicQuerysetMixin,
+)
 
 
 class PublishedMeetingMixin(PublicQuerysetMixin):
@@ -51,7 +56,7 @@ class MeetingListView(PublishedMeetingMixin, FilterView):
         return context
 
 
-class MeetingDetailView(PreviewMixin, PublishedMeetingMixin, DetailView):
+class MeetingDetailView(MovedSlugMixin, PreviewMixin, PublishedMeetingMixin, DetailView):
     template_name = "meetings/meeting_detail.html"
 
     def get_queryset(self):
@@ -69,7 +74,7 @@ class MeetingDetailView(PreviewMixin, PublishedMeetingMixin, DetailView):
         return context
 
 
-class AttendanceHistoryView(PendingPreviewMixin, DetailView):
+class AttendanceHistoryView(MovedSlugMixin, PendingPreviewMixin, DetailView):
     """A person's or an organisation's page: the published meetings attended, newest first.
 
     Only people and organisations who attended a published meeting have a page. The
@@ -182,7 +187,7 @@ class SeriesCalendarView(MeetingCalendarView):
         return self.get_queryset().filter(series=series)
 
 
-class MeetingSeriesDetailView(DetailView):
+class MeetingSeriesDetailView(MovedSlugMixin, DetailView):
     """GET /meetings/series/<slug>/: what the body is, its published meetings in order with
     their co-chairs, and who co-chaired it over time. A series with no published meeting
     has no page."""

@@ -152,6 +152,7 @@ class Milestone(Translatable, PublishableItem):
     history = HistoricalRecords(excluded_fields=["sort_key"])
 
     url_name = "milestones:detail"
+    slug_fallback = "milestone"  # as the importer names a milestone with no title
 
     class Meta:
         ordering = ["sort_key"]

@@ -10,7 +10,7 @@ from milestones.structured_data import milestone_data, timeline_data
 from publishing.alongside import alongside
 from publishing.mentions import link_mentions, mention_targets
 from publishing.pagination import MirroredPaginator
-from publishing.views import PreviewMixin, PublicQuerysetMixin
+from publishing.views import MovedSlugMixin, PreviewMixin, PublicQuerysetMixin
 from translations.fields import with_translations
 from translations.languages import ENGLISH, LANG_PARAMETER, SIMPLIFIED, TRADITIONAL, normalise
 
@@ -81,7 +81,7 @@ class TimelineView(PublishedMilestoneMixin, FilterView):
         return context
 
 
-class MilestoneDetailView(PreviewMixin, PublishedMilestoneMixin, DetailView):
+class MilestoneDetailView(MovedSlugMixin, PreviewMixin, PublishedMilestoneMixin, DetailView):
     template_name = "milestones/detail.html"
 
     def get_context_data(self, **kwargs):

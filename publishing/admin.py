@@ -2,16 +2,19 @@
 scheduling, bulk actions) and their list filters, defined once. The admin site itself is
 publishing/sites.py."""
 
+from functools import cache, partial
+
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.html import format_html
 
 from publishing.editing import LostUpdateGuardMixin
 from publishing.history import ReadableHistoryAdmin
-from publishing.models import PublicationState
+from publishing.models import PublicationState, SlugRedirect
 from publishing.pending import SCHEDULED, SUBMITTED, PendingChangeAdminMixin, pending_q
 
 
@@ -110,7 +113,80 @@ def edited_by(model, user) -> Q:
     return Q(pk__in=model.history.filter(history_user_id=user.pk).values("id"))
 
 
-class ReviewedAdmin(PendingChangeAdminMixin, LostUpdateGuardMixin, ReadableHistoryAdmin):
+class SlugAdminMixin:
+    """Addresses readers know keep working: when a saved slug changes, the old address is
+    recorded and redirects to the new one (SlugRedirect), and an editor cannot give an item
+    an address that another item had. The slug field says which rule applies to the item.
+
+    In ReviewedAdmin after PendingChangeAdminMixin: its save_model() reaches this one only
+    when the row is saved (a pending change is not, until a publisher publishes it)."""
+
+    def keeps_old_addresses(self, obj) -> bool:
+        """Whether readers may have known `obj` at its stored address. People, bodies and
+        series have no publication of their own (a page is public while a published meeting
+        shows them, and no record says whether one ever did): every change of theirs."""
+        return True
+
+    def slug_help_text(self, obj) -> str:
+        return (
+            "The address of the page. A new name does not change it. If you change it, the "
+            "old address redirects to the new one (links keep working); an address that "
+            "another one had cannot be given."
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        if "slug" not in form_class.base_fields:
+            return form_class
+        model = self.model
+        # Read when the form is shown (once), not when a pending change is replayed through it.
+        help_text = lazy(cache(partial(self.slug_help_text, obj)), str)()
+
+        class SlugForm(form_class):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                if "slug" in self.fields:  # (a subclass's fields are made afresh)
+                    self.fields["slug"].help_text = help_text
+
+            def clean_slug(self):
+                slug = self.cleaned_data["slug"]
+                held = SlugRedirect.objects.of_model(model).filter(old_slug=slug)
+                if obj is not None and obj.pk is not None:
+                    held = held.exclude(object_id=obj.pk)
+                moved = model._default_manager.filter(pk__in=held.values("object_id")).first()
+                if moved is not None:
+                    raise ValidationError(
+                        f"“{slug}” was the address of “{moved}” until its slug was changed; "
+                        f"links to it lead to {moved.get_absolute_url()}. Choose another."
+                    )
+                return slug
+
+        SlugForm.__name__ = SlugForm.__qualname__ = form_class.__name__
+        return SlugForm
+
+    def save_model(self, request, obj, form, change):
+        stored = None
+        if change and obj.pk is not None:
+            stored = self.model._default_manager.filter(pk=obj.pk).values_list("slug", flat=True)
+            stored = stored.first()
+        keep = stored is not None and self.keeps_old_addresses(obj)  # before the save
+        super().save_model(request, obj, form, change)
+        if stored is None or stored == obj.slug:
+            return
+        if keep:
+            SlugRedirect.objects.record(obj, stored)
+            message = (
+                f"The address of “{obj}” is now {obj.get_absolute_url()}; the old one, "
+                f"“{stored}”, redirects to it."
+            )
+        else:
+            message = f"The address of “{obj}” is now {obj.get_absolute_url()}."
+        self.message_user(request, message, messages.INFO, fail_silently=True)
+
+
+class ReviewedAdmin(
+    PendingChangeAdminMixin, SlugAdminMixin, LostUpdateGuardMixin, ReadableHistoryAdmin
+):
     """Admin of anything the public reads: a readable history, no lost update, and edits of
     what is live wait for a publisher (publishing/pending.py).
 
@@ -147,6 +223,30 @@ class PublishableAdmin(ReviewedAdmin):
     def is_live(self, obj) -> bool:
         stored = self._stored(obj)
         return bool(stored) and stored["state"] == PublicationState.PUBLISHED
+
+    def keeps_old_addresses(self, obj) -> bool:
+        """Once published (now, scheduled, or ever before): its address has been public."""
+        return obj.has_been_published()
+
+    def slug_help_text(self, obj) -> str:
+        name = self.opts.verbose_name
+        # (As read, a live item is published: no query to ask.)
+        published = obj is not None and obj.pk is not None
+        published = published and (
+            obj.state == PublicationState.PUBLISHED or obj.has_been_published()
+        )
+        if published:
+            return (
+                f"The address readers and links know: the {name} has been published, so a "
+                "new title does not change it. If you change it, the old address redirects "
+                "to the new one (links keep working); an address that another item had "
+                "cannot be given."
+            )
+        return (
+            f"The {name}'s address. Until it is first published it follows the title: save "
+            "a new title and it changes with it, unless you set it by hand (then it stays). "
+            "Once published it changes only if you change it."
+        )
 
     def _stored(self, obj) -> dict | None:
         """The item's state and publication time as stored, not as a form or an earlier

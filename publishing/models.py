@@ -8,7 +8,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from publishing.dating import DatePrecision, FuzzyDate
+from publishing.text import is_derived_slug, slug_base, unique_slug
 from translations.fields import Translations
 
 
@@ -330,9 +331,15 @@ class SlugManager(models.Manager):
 class PublishableItem(DatedModel, PublishableModel, SourcedModel):
     """An item of the history with a title, a slug and a page of its own, dated, published
     through review and imported from a source: a milestone, a meeting. The concrete model
-    declares `title` and `slug` (their sizes differ) and `url_name`, its page's URL name."""
+    declares `title` and `slug` (their sizes differ) and `url_name`, its page's URL name.
+
+    Its slug follows its title until it is first published (`follow_title`); from then on
+    only an editor changes it, and the old address redirects to the new one (SlugRedirect,
+    recorded by the admin)."""
 
     url_name = ""  # "milestones:detail": the item's page, found by its slug
+    slug_length = 60  # as the importer makes the slug: at most this long, cut at a word
+    slug_fallback = "item"  # the slug of a title with no letter or digit a slug can hold
 
     class Meta:
         abstract = True
@@ -341,8 +348,12 @@ class PublishableItem(DatedModel, PublishableModel, SourcedModel):
         return self.title
 
     def save(self, *args, **kwargs):
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "slug" in update_fields:
+            self.follow_title()
         self.derive_fields()
         super().save(*args, **kwargs)
+        self.remember_stored_slug()
 
     def get_absolute_url(self):
         return reverse(self.url_name, kwargs={"slug": self.slug})
@@ -360,6 +371,74 @@ class PublishableItem(DatedModel, PublishableModel, SourcedModel):
         """Fields derived from this row alone (save() calls it; so do bulk writes)."""
         self.normalise_date()
         self.normalise_publication_time()
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance.remember_stored_slug()
+        return instance
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self.remember_stored_slug()
+
+    def remember_stored_slug(self) -> None:
+        """The title, slug and state as stored, for `follow_title` (None for a field not
+        read: a row read with only() some fields follows nothing)."""
+        self._stored_slug = tuple(self.__dict__.get(name) for name in ("title", "slug", "state"))
+
+    def follow_title(self) -> None:
+        """A draft's slug follows its title until the item is first published: saving a
+        changed title gives the slug the new title's (unique, as the importer makes it).
+
+        Not when the slug was set by hand: it is then not what the stored title gives
+        (`is_derived_slug`), or it is changed in this very save. Not once the item has been
+        published (now, scheduled, or at any time before: its revisions say so): readers
+        and links know its address. Only for a row read from the database (the importer's
+        and a restore's rows, made afresh, keep the slug they are given)."""
+        title, slug, state = getattr(self, "_stored_slug", (None, None, None))
+        if title is None or slug is None or self.title == title or self.slug != slug:
+            return
+        field_length = self._meta.get_field("slug").max_length
+        derived = is_derived_slug(
+            slug,
+            title,
+            length=self.slug_length,
+            fallback=self.slug_fallback,
+            field_length=field_length,
+        )
+        if not derived or state == PublicationState.PUBLISHED or self.has_been_published():
+            return
+        self.slug = self.free_slug(self.title)
+
+    def has_been_published(self) -> bool:
+        """Whether the item is published (now or scheduled) as stored, or ever was."""
+        if self.pk is None:
+            return False
+        model = type(self)
+        published = Q(state=PublicationState.PUBLISHED)
+        history = getattr(model, "history", None)
+        if history is not None:
+            published |= Exists(history.filter(id=OuterRef("pk"), state=PublicationState.PUBLISHED))
+        return model._base_manager.filter(published, pk=self.pk).exists()
+
+    def free_slug(self, text: str) -> str:
+        """The slug `text` gives, numbered if another item has it or once had it (an old
+        address still leads to its item)."""
+        model = type(self)
+        start = slug_base(text, length=self.slug_length, fallback=self.slug_fallback)[:20]
+        taken = set(
+            model._base_manager.filter(slug__startswith=start)
+            .exclude(pk=self.pk)
+            .values_list("slug", flat=True)
+        )
+        taken |= set(
+            SlugRedirect.objects.of_model(model)
+            .filter(old_slug__startswith=start)
+            .exclude(object_id=self.pk)
+            .values_list("old_slug", flat=True)
+        )
+        return unique_slug(text, taken, length=self.slug_length, fallback=self.slug_fallback)
 
 
 def publishable_models() -> list:
@@ -462,3 +541,50 @@ class PendingChange(models.Model):
                 if name not in fields:
                     del form.fields[name]
         return form
+
+
+class SlugRedirectQuerySet(models.QuerySet):
+    def of_model(self, model):
+        return self.filter(content_type=ContentType.objects.get_for_model(model))
+
+    def of(self, obj):
+        """The old addresses of `obj`."""
+        return self.of_model(type(obj)).filter(object_id=obj.pk)
+
+    def record(self, obj, old_slug: str) -> None:
+        """`obj`'s slug was `old_slug`: that address now leads to it. The address it has now
+        is nobody's old one any more (given back to it, or taken over)."""
+        content_type = ContentType.objects.get_for_model(obj)
+        self.filter(content_type=content_type, old_slug=obj.slug).delete()
+        self.update_or_create(
+            content_type=content_type, old_slug=old_slug, defaults={"object_id": obj.pk}
+        )
+
+
+class SlugRedirect(models.Model):
+    """An address an item had before an editor changed its slug. Its page answers there
+    with a permanent redirect (301) to the item's address now, however often the slug has
+    changed since (it names the item, not the next slug). An address is one item's at a
+    time: the item that has it as its slug, else the one that had it last."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
+    object_id = models.PositiveBigIntegerField()
+    item = GenericForeignKey("content_type", "object_id")
+    old_slug = models.SlugField("old slug", max_length=120)
+    created_at = models.DateTimeField("moved", auto_now_add=True)
+
+    objects = SlugRedirectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = "old address"
+        verbose_name_plural = "old addresses"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "old_slug"], name="publishing_old_slug_unique_per_model"
+            )
+        ]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.content_type.name} {self.old_slug!r} (now item {self.object_id})"

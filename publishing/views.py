@@ -2,11 +2,18 @@
 403 page, which in the admin says what to do instead."""
 
 from django.contrib import admin
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import render
-from django.utils.cache import add_never_cache_headers
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext
 
-from publishing.models import PendingChange
+from publishing.models import PendingChange, SlugRedirect
+
+# How long a browser may keep a redirect from an old address before asking again: an
+# editor may give the address back to its item (b -> a after a -> b), and a redirect kept
+# for ever would then send readers round in a loop.
+MOVED_MAX_AGE = 60 * 60
 
 
 class PublicQuerysetMixin:
@@ -19,6 +26,40 @@ class PublicQuerysetMixin:
 
     def get_queryset(self):
         return self.visible()
+
+
+class MovedSlugMixin:
+    """Detail pages found by slug: at an address its item had before an editor changed the
+    slug, a permanent redirect (301) to the item's address now, the query string kept
+    (`?page=2` of a person's meetings). Asked only when no item has the address (the 404),
+    so a page costs no query more; the item must be one this reader may open."""
+
+    def get(self, request, *args, **kwargs):
+        try:
+            self.object = self.get_object()
+        except Http404:
+            moved = self.moved_to()
+            if moved is None:
+                raise
+            return moved
+        context = self.get_context_data(object=self.object)
+        return self.render_to_response(context)
+
+    def moved_to(self) -> HttpResponsePermanentRedirect | None:
+        slug = self.kwargs.get(self.slug_url_kwarg)
+        if not slug:
+            return None
+        old = SlugRedirect.objects.of_model(self.get_queryset().model).filter(old_slug=slug)
+        # values_list: the slug alone, not the page's select_related and prefetches.
+        current = self.get_queryset().filter(pk__in=old.values("object_id"))
+        current = current.values_list("slug", flat=True).first()
+        if current is None:
+            return None
+        url = reverse(self.request.resolver_match.view_name, kwargs={self.slug_url_kwarg: current})
+        query = self.request.META.get("QUERY_STRING", "")
+        response = HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+        patch_cache_control(response, max_age=MOVED_MAX_AGE)
+        return response
 
 
 class PendingPreviewMixin:
