@@ -47,6 +47,8 @@ def audit(browser, url, width, axe_source, screenshot_name, status=200):
     try:
         response = page.goto(url)
         assert response.status == status, url
+        if page.locator(".visual-timeline").count():  # audited as drawn, not half-way
+            page.wait_for_selector(".visual-timeline[data-drawn]", state="attached")
         folder = ARTIFACTS / "screenshots"
         folder.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(folder / f"{screenshot_name}-{width}.png"), full_page=True)

@@ -51,7 +51,7 @@ def test_the_visual_timeline_draws_the_history_within_the_policy(
         for width in (375, 1280):
             page.set_viewport_size({"width": width, "height": 900})
             page.goto(f"{live_server.url}{prefix}/milestones/")
-            page.wait_for_selector(".tl-timeline .tl-timemarker", state="attached")
+            page.wait_for_selector(".visual-timeline[data-drawn]", state="attached")
             assert page.locator(".visual-timeline").is_visible()
             assert page.locator(".tl-timemarker").count() == len(data["events"])
             assert page.locator(".tl-timeera").count() == len(data["eras"])

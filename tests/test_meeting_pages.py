@@ -498,7 +498,7 @@ def test_organisation_page_lists_meetings_with_role_newest_first(client):
     newer_row, older_row = positions(html, "The eleventh meeting", "The sixth meeting")
     assert newer_row < older_row
     assert '<td data-label="Role">Representative</td>' in html
-    assert "<td>Briefer</td>" in html
+    assert '<td data-label="Role">Briefer</td>' in html
     assert "A draft meeting" not in html
 
 

@@ -7,7 +7,7 @@
     var frame = document.getElementById("visual-timeline");
     if (!frame || !window.TL || !window.TL.Timeline) return;
     frame.parentElement.hidden = false;
-    new window.TL.Timeline(frame, frame.dataset.source, {
+    var timeline = new window.TL.Timeline(frame, frame.dataset.source, {
       language: frame.dataset.language,
       script_path: frame.dataset.scriptPath,
       font: null, // the site's own fonts (site.css); TimelineJS would fetch one of its own
@@ -16,6 +16,14 @@
       timenav_height_percentage: 35,
       scale_factor: 1,
       optimal_tick_width: 80
+    });
+    // A slide whose text may scroll must be reachable by keyboard: the title slide has no
+    // link of its own to take the focus, so it takes it itself.
+    timeline.on("ready", function () {
+      frame.querySelectorAll(".tl-slide").forEach(function (slide) {
+        if (!slide.querySelector("a[href], button")) slide.setAttribute("tabindex", "0");
+      });
+      frame.parentElement.setAttribute("data-drawn", "");  // for tests: the view is complete
     });
   });
 })();
