@@ -406,18 +406,6 @@ class Meeting(Translatable, PublishableItem):
             data["attendee"] = list(attendees.values())
         return data
 
-    def schema_org_summary(self, absolute) -> dict:
-        """The meeting as a list names it: its type, @id, name, address and date."""
-        data = {
-            "@type": "Event",
-            "@id": node_id(absolute, self, "event"),
-            "name": self.local.title,
-            "url": absolute(self.get_absolute_url()),
-        }
-        if self.date_iso:  # as precise as known ("2017-10"), no end invented for a month
-            data["startDate"] = self.date_iso
-        return data
-
     @property
     def venue_display(self) -> str:
         """'in Shenzhen', 'by video conference', 'in Hong Kong and by video conference', ''."""

@@ -14,7 +14,7 @@ from publishing.models import (
     SlugManager,
     merge_constraints,
 )
-from publishing.structured_data import node_id, park_id
+from publishing.structured_data import park_id
 from translations.fields import Translations
 from translations.languages import TEXT_TAG, has_han
 from translations.text import Translatable
@@ -201,18 +201,6 @@ class Milestone(Translatable, PublishableItem):
             "inLanguage": TEXT_TAG[self.local.body.language],
             "about": {"@type": "Place", "@id": park_id(absolute)},
         }
-
-    def schema_org_summary(self, absolute) -> dict:
-        """The milestone as a list names it: its type, @id, name, address and date."""
-        data = {
-            "@type": "Event",
-            "@id": node_id(absolute, self, "event"),
-            "name": self.local.title,
-            "url": absolute(self.get_absolute_url()),
-        }
-        if self.date_iso:  # as precise as known ("2017-10"), no end invented for a month
-            data["startDate"] = self.date_iso
-        return data
 
     @property
     def year(self) -> int | None:

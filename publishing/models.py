@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from publishing.dating import DatePrecision, FuzzyDate
+from publishing.structured_data import node_id
 from publishing.text import is_derived_slug, slug_base, unique_slug
 from translations.fields import Translations
 
@@ -371,6 +372,19 @@ class PublishableItem(DatedModel, PublishableModel, SourcedModel):
         """Fields derived from this row alone (save() calls it; so do bulk writes)."""
         self.normalise_date()
         self.normalise_publication_time()
+
+    def schema_org_summary(self, absolute) -> dict:
+        """The item as a list names it (schema.org): an Event with its @id, name, address
+        and date, as precise as known ("2017-10"), no end invented for a month."""
+        data = {
+            "@type": "Event",
+            "@id": node_id(absolute, self, "event"),
+            "name": self.local.title,
+            "url": absolute(self.get_absolute_url()),
+        }
+        if self.date_iso:
+            data["startDate"] = self.date_iso
+        return data
 
     @classmethod
     def from_db(cls, db, field_names, values):
