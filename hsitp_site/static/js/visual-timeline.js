@@ -3,6 +3,17 @@
 // load, the list below it is the timeline; it stays for screen readers too.
 (function () {
   "use strict";
+  // On a phone the visual view is the timeline; the list below it folds behind its button
+  // (open again on wider screens). Only once the view is drawn: if TimelineJS fails, the
+  // list is all there is.
+  function foldListOnPhones() {
+    var fold = document.querySelector("details.list-fold");
+    if (!fold || !window.matchMedia) return;
+    var phone = window.matchMedia("(max-width: 40rem)");
+    fold.open = !phone.matches;
+    if (phone.addEventListener) phone.addEventListener("change", function () { fold.open = !phone.matches; });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     var frame = document.getElementById("visual-timeline");
     if (!frame || !window.TL || !window.TL.Timeline) return;
@@ -24,6 +35,7 @@
         if (!slide.querySelector("a[href], button")) slide.setAttribute("tabindex", "0");
       });
       frame.parentElement.setAttribute("data-drawn", "");  // for tests: the view is complete
+      foldListOnPhones();
     });
   });
 })();
