@@ -23,7 +23,9 @@ def meetings_calendar(meetings, request, name: str = "") -> bytes:
     stamp = timezone.now()
     for meeting in meetings:
         event = Event()
-        event.add("uid", f"meeting-{meeting.slug}@{host}")
+        # Never changes: not the slug (an editor may change a published one), not the pk (a
+        # restore from backup gives new ones), but the meeting's stable identifier.
+        event.add("uid", f"meeting-{meeting.uid}@{host}")
         event.add("dtstamp", stamp)
         event.add("summary", meeting.local.title)
         # All-day events: the exact hour is not in the sources. Non-day precision spans

@@ -241,7 +241,7 @@ class MeetingSeries(Translatable, models.Model):
     def schema_org_summary(self, absolute) -> dict:
         return {
             "@type": "EventSeries",
-            "@id": node_id(absolute, self, "series"),
+            "@id": node_id(self, "series"),
             "name": self.local.name,
             "url": absolute(self.get_absolute_url()),
         }
@@ -503,7 +503,7 @@ class Person(Translatable, models.Model):
 
     def schema_org_summary(self, absolute) -> dict:
         name = self.local.name
-        data = {"@type": "Person", "@id": node_id(absolute, self, "person"), "name": name}
+        data = {"@type": "Person", "@id": node_id(self, "person"), "name": name}
         if self.honorific and name.language == ENGLISH:  # a Chinese one follows the name
             data["honorificPrefix"] = self.honorific
         data["url"] = absolute(self.get_absolute_url())
@@ -580,7 +580,7 @@ class Organization(Translatable, models.Model):
     def schema_org_summary(self, absolute) -> dict:
         return {
             "@type": self.schema_org_type,
-            "@id": node_id(absolute, self, "organisation"),
+            "@id": node_id(self, "organisation"),
             "name": self.local.name,
             "url": absolute(self.get_absolute_url()),
         }

@@ -199,7 +199,7 @@ class Milestone(Translatable, PublishableItem):
             **self.schema_org_summary(absolute),
             "description": self.local.body,
             "inLanguage": TEXT_TAG[self.local.body.language],
-            "about": {"@type": "Place", "@id": park_id(absolute)},
+            "about": {"@type": "Place", "@id": park_id()},
         }
 
     @property

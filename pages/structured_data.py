@@ -11,7 +11,7 @@ def home_data(absolute) -> dict:
     place = park(absolute)
     website = {
         "@type": "WebSite",
-        "@id": home_id(absolute, "website"),
+        "@id": home_id("website"),
         "name": gettext("HSITP History"),
         "url": absolute(reverse("home")),
         "about": reference(place),

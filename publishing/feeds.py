@@ -1,10 +1,11 @@
 """What the RSS and Atom feeds of milestones and meetings share.
 
 A feed lists the `size` most recently published public items, newest publication first, in
-one query (drafts and scheduled items never). Each item links to its page; that address on
-the site's canonical origin (settings.SITE_URL, DJANGO_SITE_URL) is its stable id (the RSS
-guid, the Atom id), and the feed's own id is its page there: never from the Host a request
-names, so that a reader reached through another name sees the same ids. Descriptions are
+one query (drafts and scheduled items never). Each item links to its page (as the request
+names the site). Its id (the RSS guid, the Atom id) is `urn:uuid:` and the item's stable
+identifier (PublishableItem.uid), which neither a new address nor another host name
+changes, so that feed readers never show an item again as new; the feed's own id is its
+page on the site's canonical origin (settings.SITE_URL, DJANGO_SITE_URL). Descriptions are
 HTML, as RSS and Atom readers expect. Under /zh-hant/ and /zh-hans/ the texts are Chinese
 (English where none is written yet) and the feed says its language.
 """
@@ -26,14 +27,14 @@ class PublishedItemsFeed(Feed):
     size = FEED_SIZE
     fields = ()  # the columns items() loads; the rest (full texts) stay in the database
     author_name = _("HSITP History")
-    item_guid_is_permalink = True
+    item_guid_is_permalink = False  # urn:uuid:…, not an address
 
     def published_items(self):
         """Every public item, latest published first, with the columns the feed reads."""
         queryset = self.model.objects.published().order_by("-published_at", "-pk")
         if self.fields:
             fields = with_translations(self.model, self.fields)
-            queryset = queryset.only(*fields, "slug", "published_at", "updated_at")
+            queryset = queryset.only(*fields, "slug", "uid", "published_at", "updated_at")
         return queryset
 
     def items(self):
@@ -46,7 +47,7 @@ class PublishedItemsFeed(Feed):
         return item.get_absolute_url()
 
     def item_guid(self, item):
-        return settings.SITE_URL + item.get_absolute_url()
+        return item.uid.urn
 
     def feed_guid(self, obj=None):
         """The feed's Atom id: its page (`link`) on the canonical origin."""

@@ -2,6 +2,8 @@
 publication, and provenance, and the item they make together (`PublishableItem`). Concrete
 models inherit these abstract bases."""
 
+import uuid
+
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -338,6 +340,10 @@ class PublishableItem(DatedModel, PublishableModel, SourcedModel):
     only an editor changes it, and the old address redirects to the new one (SlugRedirect,
     recorded by the admin)."""
 
+    # What never changes, whatever its title or address: the calendar's UID and the feeds'
+    # ids are made from it (with DJANGO_SITE_URL's host). Carried by backups and fixtures.
+    uid = models.UUIDField("stable identifier", default=uuid.uuid4, unique=True, editable=False)
+
     url_name = ""  # "milestones:detail": the item's page, found by its slug
     slug_length = 60  # as the importer makes the slug: at most this long, cut at a word
     slug_fallback = "item"  # the slug of a title with no letter or digit a slug can hold
@@ -378,7 +384,7 @@ class PublishableItem(DatedModel, PublishableModel, SourcedModel):
         and date, as precise as known ("2017-10"), no end invented for a month."""
         data = {
             "@type": "Event",
-            "@id": node_id(absolute, self, "event"),
+            "@id": node_id(self, "event"),
             "name": self.local.title,
             "url": absolute(self.get_absolute_url()),
         }

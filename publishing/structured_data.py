@@ -36,31 +36,32 @@ def graph(*nodes: dict | None) -> dict:
     return {"@context": CONTEXT, "@graph": [node for node in nodes if node]}
 
 
-def node_id(absolute: Absolute, obj, fragment: str) -> str:
-    """The @id of what `obj`'s page describes: that page's address in the default language,
-    with `fragment` ("person", "organisation", "event", "series"), whatever the page's
-    language."""
+def node_id(obj, fragment: str) -> str:
+    """The @id of what `obj`'s page describes: that page's address in the default language
+    on the site's canonical origin (settings.SITE_URL), with `fragment` ("person",
+    "organisation", "event", "series"), whatever the page's language or the host the
+    request named: an identifier, where `url` is the address the reader is at."""
     with translation.override(settings.LANGUAGE_CODE):
         path = obj.get_absolute_url()
-    return f"{absolute(path)}#{fragment}"
+    return f"{settings.SITE_URL}{path}#{fragment}"
 
 
-def home_id(absolute: Absolute, fragment: str) -> str:
+def home_id(fragment: str) -> str:
     """The @id of something the home page describes: the site ("website"), the park."""
     with translation.override(settings.LANGUAGE_CODE):
         path = reverse("home")
-    return f"{absolute(path)}#{fragment}"
+    return f"{settings.SITE_URL}{path}#{fragment}"
 
 
-def park_id(absolute: Absolute) -> str:
-    return home_id(absolute, "park")
+def park_id() -> str:
+    return home_id("park")
 
 
 def park(absolute: Absolute) -> dict:
     """The park, a Place: its name and the address the public record gives."""
     return {
         "@type": "Place",
-        "@id": park_id(absolute),
+        "@id": park_id(),
         "name": PARK_NAME,
         "address": {
             "@type": "PostalAddress",

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.core.checks import run_checks
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -117,3 +118,12 @@ def test_home_page_in_a_real_browser(live_server, page, screenshot):
     )
     assert background == "rgb(8, 79, 75)"  # our stylesheet loaded
     assert screenshot("home").stat().st_size > 1000
+
+
+def test_the_deploy_check_asks_for_the_sites_public_origin(settings):
+    """`check --deploy` warns while DJANGO_SITE_URL is local: the calendar's UIDs and the
+    feeds' ids would name 127.0.0.1 for ever."""
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    assert "hsitp.W001" in {message.id for message in run_checks(include_deployment_checks=True)}
+    settings.SITE_URL = "https://history.example.org"
+    assert "hsitp.W001" not in {m.id for m in run_checks(include_deployment_checks=True)}

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -67,6 +68,21 @@ for _label in ("meetings.meetingseries", "meetings.historicalmeetingseries"):
     ADDED_FIELDS[_label] = {**ADDED_FIELDS[_label], "description": ""}
 
 
+def is_uuid(value) -> bool:
+    return bool(re.fullmatch(r"[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}", str(value)))
+
+
+# Each item's stable identifier (the migrations *_stable_identifier): a UUID of its own, its
+# revisions carry it (checked in assert_every_row_kept).
+for _label in (
+    "milestones.milestone",
+    "milestones.historicalmilestone",
+    "meetings.meeting",
+    "meetings.historicalmeeting",
+):
+    ADDED_FIELDS[_label] = {**ADDED_FIELDS[_label], "uid": is_uuid}
+
+
 def _add_chinese_texts() -> None:
     """The Chinese texts (translations/fields.py; the migrations *_chinese_texts) are empty
     in every old row, and in every old revision."""
@@ -91,7 +107,11 @@ def without_added_fields(model: str, objects: list[dict]) -> list[dict]:
     for obj in objects:
         fields = dict(obj["fields"])
         for name, value in added.items():
-            assert fields.pop(name) == value, f"{model}.{name} of an old row is not {value!r}"
+            found = fields.pop(name)
+            if callable(value):  # a value of its own: its kind is checked
+                assert value(found), f"{model}.{name} of an old row is {found!r}"
+            else:
+                assert found == value, f"{model}.{name} of an old row is not {value!r}"
         kept.append({**obj, "fields": fields})
     return kept
 
@@ -370,6 +390,13 @@ def assert_same_content(before: dict[str, list], after: dict[str, list]) -> None
     for model, objects in before.items():
         after_objects = without_added_fields(model, after[model])
         assert after_objects == objects, f"{model} differs after the upgrade"
+    for model in ("milestones.milestone", "meetings.meeting"):
+        uids = {row["fields"]["slug"]: row["fields"]["uid"] for row in after[model]}
+        assert len(set(uids.values())) == len(uids), f"{model}: two items share a uid"
+        history = model.replace(".", ".historical")
+        for row in after[history]:  # a revision names its item by slug, as it was then
+            if row["fields"]["slug"] in uids:
+                assert row["fields"]["uid"] == uids[row["fields"]["slug"]], history
 
 
 def assert_roles_and_revisions_kept(before: dict, after: dict) -> None:

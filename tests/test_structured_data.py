@@ -161,6 +161,25 @@ ENUMERATIONS = {
 LANGUAGES = ["", "/zh-hant", "/zh-hans"]
 
 
+@pytest.fixture(autouse=True)
+def _canonical_origin(settings):
+    """@ids are on the site's canonical origin; here the test client's, so that they are
+    also addresses the tests can open."""
+    settings.SITE_URL = "http://testserver"
+    settings.ALLOWED_HOSTS = ["testserver", "mirror.example.net"]
+
+
+def test_ids_are_on_the_canonical_origin_whatever_host_is_asked(client):
+    """A node's @id names it, not the address it was read at: reached through another
+    name, a person keeps their @id while the page's url follows the request."""
+    person = make_person(name="Sun Dong", slug="sun-dong")
+    make_attendance(make_meeting(), person=person)
+    response = client.get("/people/sun-dong/", HTTP_HOST="mirror.example.net")
+    node = one(structured_data(response)[0]["@graph"], "Person")
+    assert node["@id"] == "http://testserver/people/sun-dong/#person"
+    assert node["url"] == "http://mirror.example.net/people/sun-dong/"
+
+
 def structured_data(response) -> list[dict]:
     """The JSON-LD documents of a page."""
     assert response.status_code == 200
