@@ -66,7 +66,7 @@ class MilestoneFilter(django_filters.FilterSet):
 
 # What a chip replaces: the other year filters, the page, and "date to be confirmed" (which is
 # a chip of its own); every other filter (words, precision, order) is kept.
-YEAR_PARAMETERS = ("year", "year_from", "year_to", "page")
+YEAR_FILTERS = ("year", "year_from", "year_to")
 UNDATED = DatePrecision.UNKNOWN.value
 
 
@@ -81,13 +81,13 @@ def year_chips(path: str, params: QueryDict, years) -> list[Chip]:
     """ "All years", one chip a year with published milestones, and "Date to be confirmed",
     each keeping the reader's other filters; the chosen one is `current`."""
     kept = params.copy()
-    for name in YEAR_PARAMETERS:
+    for name in (*YEAR_FILTERS, "page"):
         kept.pop(name, None)
     undated_chosen = kept.get("precision") == UNDATED
     if undated_chosen:
         kept.pop("precision")
     chosen_year = params.get("year", "")
-    whole = not (undated_chosen or any(params.get(name) for name in YEAR_PARAMETERS[:3]))
+    whole = not (undated_chosen or any(params.get(name) for name in YEAR_FILTERS))
 
     def url(**extra) -> str:
         query = kept.copy()

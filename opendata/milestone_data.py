@@ -95,8 +95,11 @@ def timeline_dates(fuzzy: FuzzyDate) -> dict:
     "date" is EDTF's one-of-a-set, "[2021-03..2021-09]"."""
     if fuzzy.edtf is None:
         raise ValueError("An undated milestone has no place on the timeline.")
-    first = fuzzy.ends[0] if fuzzy.precision == DatePrecision.RANGE else fuzzy.edtf
-    return {"start_date": _timeline_date(first), "date": fuzzy.edtf}
+    if fuzzy.precision != DatePrecision.RANGE:
+        return {"start_date": _timeline_date(fuzzy.edtf), "date": fuzzy.edtf}
+    # Its place on the timeline only: the date itself says "between" wherever it is shown.
+    start = {**_timeline_date(fuzzy.ends[0]), "display_date": fuzzy.display}
+    return {"start_date": start, "date": fuzzy.edtf}
 
 
 def _absolute(request, url: str) -> str:

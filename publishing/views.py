@@ -36,14 +36,12 @@ class MovedSlugMixin:
 
     def get(self, request, *args, **kwargs):
         try:
-            self.object = self.get_object()
+            return super().get(request, *args, **kwargs)
         except Http404:
             moved = self.moved_to()
             if moved is None:
                 raise
             return moved
-        context = self.get_context_data(object=self.object)
-        return self.render_to_response(context)
 
     def moved_to(self) -> HttpResponsePermanentRedirect | None:
         slug = self.kwargs.get(self.slug_url_kwarg)

@@ -464,21 +464,21 @@ def test_timeline_event_for_a_year_has_only_the_year(client):
         (
             D(2023, 10, 25),
             D(2023, 12, 6),
-            {"year": 2023, "month": 10, "day": 25, "display_date": "25 October 2023"},
+            {"year": 2023, "month": 10, "day": 25},
             "[2023-10-25..2023-12-06]",
             "between 25 October and 6 December 2023",
         ),
         (
             D(2021, 3, 1),
             D(2021, 9, 30),
-            {"year": 2021, "month": 3, "display_date": "March 2021"},
+            {"year": 2021, "month": 3},
             "[2021-03..2021-09]",
             "between March and September 2021",
         ),
         (
             D(2019, 1, 1),
             D(2020, 12, 31),
-            {"year": 2019, "display_date": "2019"},
+            {"year": 2019},
             "[2019..2020]",
             "between 2019 and 2020",
         ),
@@ -493,7 +493,7 @@ def test_timeline_event_for_a_range_is_one_day_between_not_a_span(
     its display date says "between", its EDTF is one-of-a-set."""
     make_milestone(slug="range", date=FuzzyDate.between(start, end))
     event = event_for(client, "range")
-    assert event["start_date"] == start_date
+    assert event["start_date"] == {**start_date, "display_date": display}  # a place, not a date
     assert "end_date" not in event
     assert (event["date"], event["display_date"]) == (edtf, display)
 
