@@ -35,6 +35,7 @@ YEAR = 365 * 24 * 60 * 60
 PRODUCTION_ENV = {
     "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),  # 67 random characters
     "DJANGO_ALLOWED_HOSTS": "history.example.org",
+    "DJANGO_SITE_URL": "https://history.example.org",
 }
 
 
