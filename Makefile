@@ -24,7 +24,7 @@ CURATED_FIXTURES := $(wildcard milestones/fixtures/curated_*.json meetings/fixtu
 # Local settings for `make run`: debug on, SQLite in the project, unless the environment says otherwise.
 RUN_ENV := DJANGO_DEBUG=$${DJANGO_DEBUG:-true}
 
-.PHONY: help run serve setup test lint format check test-sqlite test-postgres system-deps clean messages messages-update bench bench-quick backup restore loadtest
+.PHONY: help run serve setup test lint format check test-sqlite test-postgres test-redis system-deps clean messages messages-update bench bench-quick backup restore loadtest
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -61,8 +61,9 @@ node_modules/.installed: package.json package-lock.json
 test: $(VENV)/.installed system-deps node_modules/.installed lint check messages ## Lint, checks, and the suite on SQLite then PostgreSQL
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
+	$(MAKE) --no-print-directory test-redis
 
-system-deps: ## Install PostgreSQL and Chromium from Debian's packages when missing (as root)
+system-deps: ## Install PostgreSQL, Redis and Chromium from Debian's packages when missing (as root)
 	@bash scripts/ensure-system-deps.sh
 
 lint: $(VENV)/.installed ## ruff check and ruff format --check
@@ -84,6 +85,16 @@ test-sqlite: $(VENV)/.installed ## The whole suite on SQLite
 test-postgres: $(VENV)/.installed ## The whole suite on a throwaway PostgreSQL cluster
 	@echo "=== pytest on PostgreSQL ==="
 	bash scripts/with-postgres.sh $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# The shared-cache tests once more with the pages and the content version in a throwaway
+# Redis, on PostgreSQL: the several-servers configuration (README, "Deploying on several servers").
+REDIS_TESTS := tests/test_caching.py tests/test_fragments.py tests/test_scheduled_changes.py \
+	tests/test_health.py tests/test_cache_outage.py tests/test_several_servers.py tests/test_feeds.py \
+	tests/test_meetings_calendar.py tests/test_open_data.py
+
+test-redis: $(VENV)/.installed ## The caching and invalidation tests with DJANGO_CACHE_URL at a throwaway Redis, on PostgreSQL
+	@echo "=== pytest with Redis (DJANGO_CACHE_URL) on PostgreSQL ==="
+	bash scripts/with-postgres.sh bash scripts/with-redis.sh $(VENV)/bin/pytest $(PYTEST_ARGS) $(REDIS_TESTS)
 
 bench: $(VENV)/.installed ## Performance benchmark at 10,000 milestones (bench/README.md; several minutes)
 	bash scripts/with-postgres.sh $(PY) bench/run.py

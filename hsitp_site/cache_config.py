@@ -77,8 +77,11 @@ def cache_settings(
     elif scheme in {"redis", "rediss", "unix"}:
         locations = [part.strip() for part in url.split(",") if part.strip()]
         shared = {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, stepping aside while Redis is away (pagecache/backends.py)
+            "BACKEND": "pagecache.backends.ResilientRedisCache",
             "LOCATION": locations if len(locations) > 1 else locations[0],
+            # A Redis that does not answer costs a request half a second, not a minute.
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     elif scheme in {"memcached", "pymemcache"}:
         servers = [part.strip().split("://")[-1].rstrip("/") for part in url.split(",")]

@@ -124,6 +124,9 @@ INSTALLED_APPS = [
 CONTENT_APPS = ["milestones", "meetings", "pictures"]
 
 MIDDLEWARE = [
+    # /healthz: before the HTTPS redirect, the host check and the page cache (README,
+    # "Deploying on several servers").
+    "operations.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",  # early: every response carries the policy
     # Above the page cache, so that cached responses get the header too.

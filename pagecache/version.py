@@ -18,6 +18,7 @@ from django.core.cache.backends.filebased import FileBasedCache
 from django.db import transaction
 from django.utils import timezone
 
+from pagecache.backends import outage_handled, outage_seen
 from publishing.models import PublicationState, publishable_models
 
 VERSION_KEY = "content-version"
@@ -61,7 +62,14 @@ def _read_version(store):
 
 
 def content_version() -> str:
-    """The current content version (created the first time it is asked for)."""
+    """The current content version (created the first time it is asked for).
+
+    After the shared cache failed in this process (pagecache/backends.py), a new one first:
+    an edit made while the cache was away could not replace the version, so the pages
+    cached before the outage must not be found when the cache answers again."""
+    if outage_seen():
+        outage_handled()
+        bump_content_version()  # if the cache is still away, the outage is seen again
     store = version_store()
     version = _read_version(store)
     if version is None:

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Make sure the tests' system packages are installed: PostgreSQL's server, Debian's Chromium
-# and ChromeDriver, gettext (msgfmt), npm (axe-core) and CJK fonts (Chinese screenshots).
+# and ChromeDriver, gettext (msgfmt), npm (axe-core), Redis (the shared-cache tests) and CJK
+# fonts (Chinese screenshots).
 # As root, install what is missing from Debian's packages; otherwise fail with the reason.
 set -euo pipefail
 
@@ -10,6 +11,7 @@ command -v chromium >/dev/null || missing+=(chromium)
 command -v chromedriver >/dev/null || missing+=(chromium-driver)
 command -v msgfmt >/dev/null || missing+=(gettext)
 command -v npm >/dev/null || missing+=(npm)
+command -v redis-server >/dev/null || missing+=(redis-server)
 # Chinese glyphs for the browser tests' screenshots of /zh-hant/ pages.
 [ -d /usr/share/fonts/opentype/noto ] || missing+=(fonts-noto-cjk)
 

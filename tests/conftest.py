@@ -47,6 +47,17 @@ def _isolated_files(settings, tmp_path):
     }
 
 
+def redis_url_for_this_worker() -> str:
+    """With DJANGO_CACHE_URL=redis://… (the Redis run), the Redis database of this test
+    worker: each xdist worker has its own (1, 2, …), emptied after each of its tests, so that
+    workers never see each other's pages. Empty otherwise."""
+    url = os.environ.get("DJANGO_CACHE_URL", "")
+    if not url.startswith("redis://"):
+        return ""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    return f"{url.rsplit('/', 1)[0]}/{int(worker) + 1}"
+
+
 @pytest.fixture(autouse=True)
 def _isolated_caches(settings, tmp_path):
     """Each test gets caches of its own, empty (pagecache/): a page cached by one
@@ -59,22 +70,33 @@ def _isolated_caches(settings, tmp_path):
     tested in tests/test_scheduled_changes.py): query counts are those of a running site."""
     from django.core.cache import caches
 
+    from hsitp_site.cache_config import cache_settings
     from publishing import scheduling
 
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"tests-{tmp_path.name}",
-        },
-        "content_version": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(tmp_path / "content-version"),
-        },
-        "fragments": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": f"fragments-{tmp_path.name}",
-        },
-    }
+    redis_url = redis_url_for_this_worker()
+    if redis_url:  # `make test`'s Redis run (scripts/with-redis.sh): the shared caches in Redis
+        settings.CACHES = {
+            **cache_settings(redis_url, cache_dir=tmp_path / "content-version"),
+            "fragments": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": f"fragments-{tmp_path.name}",
+            },
+        }
+    else:
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": f"tests-{tmp_path.name}",
+            },
+            "content_version": {
+                "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+                "LOCATION": str(tmp_path / "content-version"),
+            },
+            "fragments": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": f"fragments-{tmp_path.name}",
+            },
+        }
     settings.PAGE_CACHE_SECONDS = int(os.environ.get("TEST_PAGE_CACHE_SECONDS", "0"))
     scheduling.remember(scheduling.NOTHING)
     yield

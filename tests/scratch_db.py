@@ -154,10 +154,10 @@ class ScratchDatabase:
             bufsize=1,
         )
 
-    def python(self, code: str, *, check: bool = True, timeout: float = 120):
-        """Run Python `code` with Django set up against this database."""
+    def python(self, code: str, *, check: bool = True, timeout: float = 120, **env: str):
+        """Run Python `code` with Django set up against this database (and `env`)."""
         script = "import django\ndjango.setup()\n" + code
-        return self._run([sys.executable, "-c", script], "python", check, timeout)
+        return self._run([sys.executable, "-c", script], "python", check, timeout, **env)
 
     def dump(self, *labels: str) -> str:
         """dumpdata of `labels` (default: every table of every app), as JSON text."""
