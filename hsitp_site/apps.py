@@ -9,9 +9,6 @@ class HsitpSiteConfig(AppConfig):
     verbose_name = "Site"
     default = True
 
-    def ready(self):
-        from hsitp_site import checks  # noqa: F401  registers the system checks
-
 
 class HistoryAdminConfig(admin_apps.AdminConfig):
     """Django's admin with our site: the editors' desk, with counts on its index page."""
