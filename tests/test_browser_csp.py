@@ -39,6 +39,10 @@ def visit(page, url):
     csp = response.headers.get("content-security-policy", "")
     assert "script-src 'self'" in csp and "unsafe-inline" not in csp, url
     page.wait_for_load_state("load")
+    # The visual timeline fetches its data after the load: the page is judged once it is
+    # drawn, not left half-way (an aborted fetch would be reported as the page's error).
+    if page.locator(".visual-timeline").count():
+        page.wait_for_selector(".visual-timeline[data-drawn]", state="attached")
 
 
 def test_no_page_violates_the_content_security_policy(live_server, page, csp_watch, content):

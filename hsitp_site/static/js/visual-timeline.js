@@ -7,11 +7,7 @@
   // (open again on wider screens). Only once the view is drawn: if TimelineJS fails, the
   // list is all there is.
   function foldListOnPhones() {
-    var fold = document.querySelector("details.list-fold");
-    if (!fold || !window.matchMedia) return;
-    var phone = window.matchMedia("(max-width: 40rem)");
-    fold.open = !phone.matches;
-    if (phone.addEventListener) phone.addEventListener("change", function () { fold.open = !phone.matches; });
+    if (window.hsitpFoldOnPhones) window.hsitpFoldOnPhones(document.querySelectorAll("details.list-fold"));
   }
 
   document.addEventListener("DOMContentLoaded", function () {
