@@ -18,8 +18,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import reduce
-from operator import and_, or_
 
 from django.contrib.postgres.search import (
     SearchQuery,
@@ -28,7 +26,7 @@ from django.contrib.postgres.search import (
     SearchVectorField,
 )
 from django.db import connection, connections
-from django.db.models import Case, Count, F, Func, IntegerField, Q, TextField, Value, When, Window
+from django.db.models import BooleanField, Count, F, Func, IntegerField, TextField, Window
 from django.db.models.expressions import RawSQL
 
 from publishing.fts import MIN_TERM, fts_phrase, fts_table, indexed_columns
@@ -78,18 +76,63 @@ def uses_full_text(query: str, using=None) -> bool:
     return (using or connection).vendor == "postgresql" and not has_cjk(query)
 
 
-def _in_any(fields: Iterable[str], term: str, index: str | None = None) -> Q:
-    """`term` (in each of its spellings) in one of `fields`; found by SQLite's full-text
-    `index` of exactly those fields where there is one and the spelling is long enough."""
-    fields = list(fields)
-    found = []
-    for spelling in spellings(term):
-        if index and len(spelling) >= MIN_TERM:
-            sql = f'SELECT rowid FROM "{index}" WHERE "{index}" MATCH %s'
-            found.append(Q(pk__in=RawSQL(sql, [fts_phrase(spelling)])))
-        else:
-            found += [Q(**{f"{name}__icontains": spelling}) for name in fields]
-    return reduce(or_, found)
+class _Sql:
+    """SQL conditions on one queryset's table, written as text: what `field__icontains`
+    compiles to on this database, for a dozen fields and spellings at once. Built as Q
+    objects, the ORM spent longer resolving and compiling those trees (a CASE per term, an
+    OR of lookups per field and spelling, in four queries) than SQLite spent answering the
+    queries."""
+
+    def __init__(self, queryset, index: str | None = None):
+        self.model = queryset.model
+        self.connection = connections[queryset.db]
+        self.index = index
+        self.pk = self.column(self.model._meta.pk.name)
+
+    def column(self, name: str) -> str:
+        quote = self.connection.ops.quote_name
+        field = self.model._meta.get_field(name)
+        column = f"{quote(self.model._meta.db_table)}.{quote(field.column)}"
+        return f"COALESCE({column}, '')" if field.null else column
+
+    def indexed(self, term: str) -> bool:
+        """Whether the full-text index can answer `term`: every spelling long enough."""
+        return bool(self.index) and all(len(s) >= MIN_TERM for s in spellings(term))
+
+    def matches(self, expression: str) -> tuple[str, list]:
+        """Rows the full-text index finds for an FTS5 query."""
+        index = self.index
+        return f'{self.pk} IN (SELECT rowid FROM "{index}" WHERE "{index}" MATCH %s)', [expression]
+
+    def contains(self, fields: Iterable[str], term: str) -> tuple[str, list]:
+        """`term` (in each of its spellings) in one of `fields`; found by the full-text
+        index where there is one (for exactly those fields) and the spelling is long
+        enough."""
+        ops, operator = self.connection.ops, self.connection.operators["icontains"]
+        parts, params = [], []
+        for spelling in spellings(term):
+            if self.index and len(spelling) >= MIN_TERM:
+                sql, more = self.matches(fts_phrase(spelling))
+                parts.append(sql)
+                params += more
+                continue
+            pattern = "%" + ops.prep_for_like_query(spelling) + "%"
+            for name in fields:
+                internal_type = self.model._meta.get_field(name).get_internal_type()
+                lhs = ops.lookup_cast("icontains", internal_type) % self.column(name)
+                parts.append(f"{lhs} {operator % '%s'}")
+                params.append(pattern)
+        return "(" + " OR ".join(parts) + ")", params
+
+
+def _boolean(parts: list[tuple[str, list]], joiner: str = " AND ") -> RawSQL:
+    sql = joiner.join(part for part, _params in parts)
+    return RawSQL(sql, [p for _part, params in parts for p in params], BooleanField())
+
+
+def _fts_any(term: str) -> str:
+    """`term` in any of its spellings, in FTS5's query syntax."""
+    return "(" + " OR ".join(fts_phrase(s) for s in spellings(term)) + ")"
 
 
 def full_text_index(queryset, fields: Iterable[str]) -> str | None:
@@ -110,32 +153,38 @@ class SubstringBackend:
         if not parsed:
             return queryset.none()
         titles, others = fields
-        total = Window(expression=Count("*"))
-        rank = sum(
-            (
-                Case(
-                    When(_in_any(titles, term), then=Value(TITLE_WEIGHT)),
-                    default=Value(1),
-                    output_field=IntegerField(),
-                )
-                for term in parsed.terms
-            ),
-            Value(0),
-        )
         fields = [*titles, *others]
-        index = full_text_index(queryset, fields)
+        sql = _Sql(queryset, full_text_index(queryset, fields))
+        rank_parts, rank_params = [], []
+        for term in parsed.terms:  # TITLE_WEIGHT for a term in a title, else 1
+            in_title, params = _Sql(queryset).contains(titles, term)
+            rank_parts.append(f"CASE WHEN {in_title} THEN {TITLE_WEIGHT} ELSE 1 END")
+            rank_params += params
+        rank = RawSQL("(" + " + ".join(rank_parts) + ")", rank_params, IntegerField())
         return (
-            queryset.filter(self.condition(parsed, fields, index))
-            .annotate(total=total, rank=rank)
+            queryset.filter(self.condition(parsed, fields, sql))
+            .annotate(total=Window(expression=Count("*")), rank=rank)
             .order_by(F("rank").desc(), *order)
         )
 
     @staticmethod
-    def condition(parsed: ParsedQuery, fields: Iterable[str], index: str | None = None) -> Q:
-        fields = list(fields)
-        conditions = [_in_any(fields, term, index) for term in parsed.terms]
-        conditions += [~_in_any(fields, term, index) for term in parsed.excluded]
-        return reduce(and_, conditions)
+    def condition(parsed: ParsedQuery, fields: list[str], sql: _Sql) -> RawSQL:
+        """Every term in one of `fields`, no excluded term in any. Where SQLite's full-text
+        index can answer a term, all such terms are asked in one MATCH, which FTS5
+        intersects itself: one list of rows instead of one per term (5 ms instead of 7-10
+        for four terms at 10,000 milestones)."""
+        parts = []
+        wanted = [_fts_any(t) for t in parsed.terms if sql.indexed(t)]
+        unwanted = [t for t in parsed.excluded if sql.indexed(t)]
+        if wanted:
+            not_ = "".join(f" NOT {_fts_any(t)}" for t in unwanted)
+            parts.append(sql.matches(" AND ".join(wanted) + not_))
+            unwanted = []  # FTS5 has no NOT without a wanted term: those are asked below
+        parts += [sql.contains(fields, t) for t in parsed.terms if not sql.indexed(t)]
+        for term in [*unwanted, *(t for t in parsed.excluded if not sql.indexed(t))]:
+            condition, params = sql.contains(fields, term)
+            parts.append((f"NOT {condition}", params))
+        return _boolean(parts)
 
 
 class FullTextBackend:

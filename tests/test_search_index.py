@@ -32,6 +32,11 @@ QUERIES = [
     "Loop",
     "zz",
     "nothing-like-this",
+    "park opened -shenzhen -tenants",  # terms and exclusions in one MATCH
+    "funding lo",  # one term from the index, one read
+    "park -zz",  # an exclusion too short for the index
+    "-shenzhen",  # only an exclusion: matches nothing
+    "科技園區 -Shenzhen",
 ]
 
 
@@ -67,6 +72,14 @@ def test_a_long_term_is_matched_in_the_index_and_a_short_one_is_read():
     with CaptureQueriesContext(connection) as queries:
         list(milestone_matches("園區"))
     assert "MATCH" not in queries[-1]["sql"] and "LIKE" in queries[-1]["sql"]
+
+
+def test_several_terms_are_asked_in_one_match():
+    make_texts()
+    with CaptureQueriesContext(connection) as queries:
+        found = [m.title for m in milestone_matches("park opened -shenzhen")]
+    assert found == ["Park opens"]
+    assert queries[-1]["sql"].count("MATCH") == 1
 
 
 def test_edits_and_deletions_reach_the_index_at_once():
