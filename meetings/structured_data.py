@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
 
 from meetings.models import Person
+from pagecache.fragments import schema_org_summaries
 from publishing.structured_data import breadcrumbs, graph, page_list
 
 MEETINGS = (gettext_lazy("Meetings"), "meetings:list")
@@ -23,7 +24,7 @@ def _section(model):
 
 def meeting_list_data(absolute, meetings, page_obj, paginator) -> dict:
     """The meetings' list: this page's meetings, numbered as on the whole list."""
-    items = [meeting.schema_org_summary(absolute) for meeting in meetings]
+    items = schema_org_summaries(meetings, absolute)
     return graph(
         page_list(items, page_obj, paginator, name=gettext("Meetings")),
         breadcrumbs(absolute, _crumb(MEETINGS)),
@@ -40,7 +41,7 @@ def meeting_data(absolute, meeting) -> dict:
 
 def series_data(absolute, series, meetings) -> dict:
     """A series' page: the series, its meetings in the page's order, where the page is."""
-    items = [meeting.schema_org_summary(absolute) for meeting in meetings]
+    items = schema_org_summaries(meetings, absolute)
     return graph(
         series.schema_org(absolute, meetings),
         page_list(items, name=series.local.name),
@@ -51,7 +52,7 @@ def series_data(absolute, series, meetings) -> dict:
 def attendee_list_data(absolute, model, attendees, page_obj, paginator) -> dict:
     """The people's or the organisations' list: this page's, numbered as on the whole."""
     label, _url_name = _crumb(_section(model))
-    items = [attendee.schema_org_summary(absolute) for attendee in attendees]
+    items = schema_org_summaries(attendees, absolute)
     return graph(
         page_list(items, page_obj, paginator, name=label),
         breadcrumbs(absolute, _crumb(_section(model))),

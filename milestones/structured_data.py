@@ -3,6 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext
 
+from pagecache.fragments import schema_org_summaries
 from publishing.structured_data import breadcrumbs, graph, page_list, park
 
 
@@ -13,7 +14,7 @@ def _timeline_crumb() -> tuple[str, str]:
 def timeline_data(absolute, milestones, page_obj, paginator) -> dict:
     """The timeline's page: its milestones (those of this page, numbered as on the whole
     timeline) as an ItemList, and where the page is."""
-    items = [milestone.schema_org_summary(absolute) for milestone in milestones]
+    items = schema_org_summaries(milestones, absolute)
     return graph(
         page_list(items, page_obj, paginator, name=gettext("Timeline")),
         breadcrumbs(absolute, _timeline_crumb()),
