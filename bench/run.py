@@ -469,8 +469,10 @@ def measure_editor(site: Site, profile: dict, base: float) -> list[dict]:
 
 
 def measure_after_edit(site: Site, profile: dict, base: float) -> list[dict]:
-    """The first reader after an editor saved one milestone (its title): the page cache on,
-    every page dropped by the save, each of these rendered afresh once."""
+    """The first reader after an editor saved one milestone (its title): the page cache on.
+    The pages that read the milestones' table are dropped by the save and rendered afresh
+    once each (`dropped`); the meetings' and people's lists, which do not read it, are
+    kept, and served from the cache (`kept`: a miss there is an error)."""
     from django.conf import settings
 
     from milestones.models import Milestone
@@ -488,22 +490,24 @@ def measure_after_edit(site: Site, profile: dict, base: float) -> list[dict]:
         .first()
         .get_absolute_url(),
     }
-    samples: dict[str, list[float]] = {page: [] for page in paths}
-    for path in paths.values():
+    kept = {"meetings list (kept)": "/meetings/", "people list (kept)": "/people/"}
+    samples: dict[str, list[float]] = {page: [] for page in [*paths, *kept]}
+    for path in [*paths.values(), *kept.values()]:
         site.get(path)
     for run in range(profile["page_runs"]):
         milestone.title = f"{title} ({run % 2})"
         milestone.save()
-        for page, path in paths.items():
+        for page, path in [*paths.items(), *kept.items()]:
             started = time.perf_counter()
             status, headers, _body = site.get(path)
             samples[page].append(time.perf_counter() - started)
-            if status != 200 or headers.get("X-Page-Cache") == "hit":
-                raise RuntimeError(f"{path} after an edit: HTTP {status}, or a stale page")
+            hit = headers.get("X-Page-Cache") == "hit"
+            if status != 200 or hit != (page in kept):
+                raise RuntimeError(f"{path} after an edit: HTTP {status}, cache hit: {hit}")
     milestone.title = title
     milestone.save()
     figures = []
-    for page, path in paths.items():
+    for page, path in [*paths.items(), *kept.items()]:
         ratio = round(statistics.median(samples[page]) / base, 2)
         figures.append(
             {
@@ -511,6 +515,7 @@ def measure_after_edit(site: Site, profile: dict, base: float) -> list[dict]:
                 "path": path,
                 "median_ms": round(median_ms(samples[page]), 2),
                 "ratio": ratio,
+                "dropped": page in paths,
             }
         )
         say(f"  after an edit: {page:<22} {figures[-1]['median_ms']:>9.2f} ms  x{ratio}")
@@ -939,8 +944,8 @@ def page_checks(database: str, figures: dict) -> list[tuple[str, bool, str]]:
         ("ratio_cached", pages, "ratio_cached", TARGETS["ratio_cached"]),
         ("editor timeline", timeline, "ratio", TARGETS["editor_timeline"]),
         (
-            "first request after an edit",
-            figures.get("after_edit", []),
+            "first request after an edit (pages it dropped)",
+            [e for e in figures.get("after_edit", []) if e.get("dropped", True)],
             "ratio",
             TARGETS["after_edit"],
         ),

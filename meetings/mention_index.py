@@ -68,7 +68,9 @@ def _write(wanted: set, existing: dict) -> None:
     if stale:
         MilestoneMention.objects.filter(pk__in=stale).delete()
     new = [_row(*pair) for pair in wanted if pair not in existing]
-    MilestoneMention.objects.bulk_create(new, batch_size=BATCH)
+    if new:
+        MilestoneMention.objects.bulk_create(new, batch_size=BATCH)
+        invalidate(tables={MilestoneMention._meta.db_table})  # bulk_create sends no signal
 
 
 def _existing(mentions) -> dict:
@@ -146,7 +148,9 @@ class _Rebuilder:
 
     def __call__(self) -> None:
         rebuild()
-        invalidate(self.using)
+        # The rows it was rebuilt after dropped their own pages: this drops those that read
+        # the index (a person's or body's page).
+        invalidate(self.using, tables={MilestoneMention._meta.db_table})
 
 
 _rebuilders: dict[str, _Rebuilder] = {}

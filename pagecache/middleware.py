@@ -5,21 +5,26 @@ One mechanism, applied in one place (`PageCacheMiddleware` in settings.MIDDLEWAR
 public page and data endpoint listed in `CACHED_NAMESPACES` and `CACHED_URL_NAMES`:
 
 * **Keys.** A page is stored under a hash of the *content version*, the active language,
-  the absolute URL (scheme, host, path and query string) and the values of the request
-  headers the response declared in `Vary` (e.g. `Accept` for /api/). `Cookie` and
-  `Accept-Language` are left out on purpose: only requests without a session are cached,
-  and the language comes from the URL (LocaleMiddleware with i18n_patterns), which the key
-  already holds as the active language.
-* **Invalidation.** The content version is one random token in the `content_version` cache,
-  which all processes share (a file on one machine, Redis or memcached on several). Every
-  write to a model the public reads (milestones, meetings, people, organisations,
-  attendances, pictures...) replaces it: `post_save`/`post_delete` signals call
-  `invalidate()` (pagecache/version.py; the signals in pagecache/signals.py are used for
-  this only; they are not domain logic), and writes
-  that send no signals (the importers' bulk_create, generate_history) call it themselves.
-  Inside a transaction the token is replaced when it commits (so a page another process
-  rendered meanwhile from the old rows is dropped), once however many rows it writes, and
-  at once too if this thread cached a page since its last replacement (see `invalidate`).
+  the absolute URL (scheme, host, path and query string), the values of the request
+  headers the response declared in `Vary` (e.g. `Accept` for /api/), and the version of
+  each public table its rendering read. `Cookie` and `Accept-Language` are left out on
+  purpose: only requests without a session are cached, and the language comes from the
+  URL (LocaleMiddleware with i18n_patterns), which the key already holds as the active
+  language.
+* **Invalidation.** The versions are random tokens in the `content_version` cache, which
+  all processes share (a file on one machine, Redis or memcached on several): one for
+  everything, and one per public table (pagecache/version.py). While a page is rendered,
+  `TableRecorder` notes which public tables its SQL names; the page is stored under their
+  versions, and the URL's record of them (beside its `Vary`) lets the next request find
+  it. Every save or delete of a public model replaces the versions of the tables it wrote
+  (`post_save`/`post_delete`/`m2m_changed` signals call `invalidate(tables=...)`; the
+  signals in pagecache/signals.py are used for this only; they are not domain logic), so
+  only the pages that read one of them are dropped; writes that send no signals (the
+  importers' bulk_create, generate_history) call `invalidate()`, which replaces the
+  version of everything. Inside a transaction a version is replaced when it commits (so a
+  page another process rendered meanwhile from the old rows is dropped), once however
+  many rows it writes, and at once too if this thread cached a page since its last
+  replacement (see `invalidate`).
 * **Scheduled publication.** An item published for a future moment becomes public then,
   with no job and no write. So an entry never outlives the next scheduled publication: its
   lifetime is capped at that moment, found by one small query (`next_publication()` in
@@ -40,13 +45,16 @@ from __future__ import annotations
 
 import hashlib
 import math
+import re
 import threading
 import time
 from collections import OrderedDict
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import caches
+from django.db import connection
 from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import (
@@ -57,7 +65,13 @@ from django.utils.cache import (
 )
 from django.utils.http import http_date
 
-from pagecache.version import content_version, page_stored, scheduled_moment
+from pagecache.version import (
+    content_version,
+    page_stored,
+    public_tables,
+    scheduled_moment,
+    table_versions,
+)
 
 # The views that are cached: every public page, feed and data endpoint. The admin is not;
 # tests/test_caching.py checks that nothing public is missed.
@@ -114,6 +128,42 @@ def _vary_headers(response) -> list[str]:
     return [header.strip() for header in cc_delim_re.split(response["Vary"]) if header.strip()]
 
 
+class TableRecorder:
+    """Records which public tables the SQL run while a page is rendered names (a database
+    execute wrapper): the page depends on those tables and on no other. A full-text index
+    (`<table>_fts`, SQLite) counts as its table."""
+
+    _pattern: re.Pattern | None = None
+
+    def __init__(self):
+        self.tables: set[str] = set()
+
+    @classmethod
+    def pattern(cls) -> re.Pattern:
+        if cls._pattern is None:
+            names = sorted(public_tables(), key=len, reverse=True)
+            cls._pattern = re.compile(r"(?<!\w)(" + "|".join(names) + r")(?:_fts)?(?!\w)")
+        return cls._pattern
+
+    def __call__(self, execute, sql, params, many, context):
+        self.tables.update(self.pattern().findall(sql))
+        return execute(sql, params, many, context)
+
+
+_GZIP = re.compile(r"\bgzip\b")  # what GZipMiddleware looks for in Accept-Encoding
+
+
+def _vary_value(request, header: str) -> str:
+    """The value of a header the page varies on, as the key holds it. Accept-Encoding is
+    only whether gzip is accepted (all GZipMiddleware asks): browsers send a dozen
+    spellings ("gzip, deflate, br", "gzip, deflate, br, zstd"), each of which would be a
+    page of its own to render and keep."""
+    value = request.headers.get(header, "")
+    if header.lower() == "accept-encoding":
+        return "gzip" if _GZIP.search(value) else ""
+    return value
+
+
 @dataclass
 class PageLookup:
     """One anonymous request's cache entry: where it is, and until when it is good."""
@@ -123,16 +173,28 @@ class PageLookup:
     scheduled: float | None
     valid_until: float
     base: str  # language and absolute URL
+    tables: dict[str, str] = field(default_factory=dict)  # every public table's version
     vary: tuple[str, ...] = ()
+    reads: tuple[str, ...] | None = None  # the tables the page read, as last learned
     served: bool = False
     key: str = field(default="", init=False)
     etag: str = field(default="", init=False)
+    recording: ExitStack | None = field(default=None, init=False)
+    recorder: TableRecorder | None = field(default=None, init=False)
 
     def locate(self, request) -> None:
-        values = [f"{name.lower()}={request.headers.get(name, '')}" for name in self.vary]
-        self.key = "page:" + _digest(self.version, self.base, *values)
+        """The key: the content version, the URL, the headers it varies on, and the version
+        of each table the page reads. The ETag changes with any table's version (it must
+        be known before the page is, for If-None-Match) and with the scheduled moment."""
+        values = [f"{name.lower()}={_vary_value(request, name)}" for name in self.vary]
+        if self.reads is None:
+            self.key = ""  # not known yet which tables the page reads: render it
+        else:
+            tables = [f"{table}={self.tables[table]}" for table in self.reads]
+            self.key = "page:" + _digest(self.version, self.base, *values, *tables)
         moment = "none" if self.scheduled is None else f"{self.scheduled:.6f}"
-        self.etag = f'W/"{_digest(self.key, moment)[:32]}"'
+        every = [f"{table}={version}" for table, version in self.tables.items()]
+        self.etag = f'W/"{_digest(self.version, self.base, *values, *every, moment)[:32]}"'
 
     @property
     def vary_key(self) -> str:
@@ -145,25 +207,46 @@ class PageLookup:
         patch_cache_control(response, max_age=0)
         patch_vary_headers(response, ["Cookie"])
 
+    def record(self) -> None:
+        """Note the public tables the rendering reads, from now until `recorded()`."""
+        self.recorder = TableRecorder()
+        self.recording = ExitStack()
+        self.recording.enter_context(connection.execute_wrapper(self.recorder))
 
-_vary_memo: dict[str, tuple[str, ...]] = {}
+    def recorded(self) -> tuple[str, ...] | None:
+        """Stop recording: the tables read, in order (None if nothing was recorded)."""
+        if self.recording is None:
+            return None
+        self.recording.close()
+        self.recording = None
+        return tuple(sorted(self.recorder.tables))
+
+
+# What this process learned of each URL (language and absolute URL): the request headers
+# its response varied on, and the tables its rendering read. Also in the shared cache, for
+# the other processes, under the URL's vary_key.
+_vary_memo: dict[str, tuple[tuple[str, ...], tuple[str, ...] | None]] = {}
 VARY_MEMO_SIZE = 10_000
 
 
-def _learned_vary(lookup: PageLookup) -> tuple[str, ...]:
-    """The request headers this URL's response varied on, as last seen (in this process,
-    else in the shared cache)."""
-    vary = _vary_memo.get(lookup.base)
-    if vary is None:
-        vary = tuple(page_store().get(lookup.vary_key) or ())
-        _remember_vary(lookup.base, vary)
-    return vary
+def _learned(lookup: PageLookup) -> tuple[tuple[str, ...], tuple[str, ...] | None]:
+    """(the headers this URL's response varied on, the tables its page read), as last seen
+    (in this process, else in the shared cache); the tables are None until first seen."""
+    learned = _vary_memo.get(lookup.base)
+    if learned is None:
+        stored = page_store().get(lookup.vary_key)
+        if isinstance(stored, dict):
+            learned = (tuple(stored["vary"]), tuple(stored["reads"]))
+        else:
+            learned = ((), None)
+        _remember(lookup.base, learned)
+    return learned
 
 
-def _remember_vary(base: str, vary: tuple[str, ...]) -> None:
+def _remember(base: str, learned) -> None:
     if len(_vary_memo) >= VARY_MEMO_SIZE:
         _vary_memo.clear()
-    _vary_memo[base] = vary
+    _vary_memo[base] = learned
 
 
 class RecentPages:
@@ -209,10 +292,12 @@ def start_lookup(request) -> PageLookup:
     seconds = page_cache_seconds()
     now = time.time()
     version = content_version()
+    tables = table_versions()
     base = f"{translation.get_language()}|{request.build_absolute_uri()}"
-    lookup = PageLookup(now, version, None, now + seconds, base)
-    lookup.vary = _learned_vary(lookup)
-    lookup.scheduled = scheduled_moment(version, now)
+    lookup = PageLookup(now, version, None, now + seconds, base, tables)
+    lookup.vary, lookup.reads = _learned(lookup)
+    state = _digest(version, *tables.values())  # any write to any table replaces it
+    lookup.scheduled = scheduled_moment(state, now)
     if lookup.scheduled is not None:
         lookup.valid_until = min(lookup.valid_until, lookup.scheduled)
     lookup.locate(request)
@@ -228,6 +313,8 @@ def cached_response(request, lookup: PageLookup) -> HttpResponse | None:
         answer = get_conditional_response(request, etag=lookup.etag, response=stub)
         if answer is not stub:
             return answer
+    if not lookup.key:
+        return None
     entry = recent_pages.get(lookup.key)
     if entry is None:
         entry = page_store().get(lookup.key)
@@ -276,39 +363,65 @@ def _store(lookup: PageLookup, entry: dict) -> None:
         page_stored()
 
 
-def _streamed(lookup: PageLookup, response, chunks):
-    """Pass the chunks on as they come; keep them, and store the whole once it is sent."""
+def _streamed(request, lookup: PageLookup, response, chunks):
+    """Pass the chunks on as they come; keep them, and store the whole once it is sent
+    (its queries run as it is sent, so the tables it read are known only then)."""
     kept, size = [], 0
-    for chunk in chunks:
-        if kept is not None:
-            kept.append(chunk)
-            size += len(chunk)
-            if size > MAX_STREAMED_BYTES:
-                kept = None
-        yield chunk
+    try:
+        for chunk in chunks:
+            if kept is not None:
+                kept.append(chunk)
+                size += len(chunk)
+                if size > MAX_STREAMED_BYTES:
+                    kept = None
+            yield chunk
+    finally:
+        reads = lookup.recorded()
     if kept is not None:
+        _learn_reads(request, lookup, reads)
         _store(lookup, _entry(lookup, response, b"".join(kept)))
+
+
+def _learn_reads(request, lookup: PageLookup, reads: tuple[str, ...] | None) -> None:
+    """The page is stored under the versions of the tables it read (its key changes if
+    they are not those learned before), and the URL's record is brought up to date."""
+    reads = () if reads is None else reads
+    if reads != lookup.reads:
+        lookup.reads = reads
+        _share_learned(lookup)
+        lookup.locate(request)
+
+
+def _share_learned(lookup: PageLookup) -> None:
+    learned = (lookup.vary, lookup.reads)
+    record = {"vary": list(lookup.vary), "reads": list(lookup.reads or ())}
+    page_store().set(lookup.vary_key, record, None)
+    _remember(lookup.base, learned)
 
 
 def finish(request, response, lookup: PageLookup):
     """After the view: validators on the response, and into the cache if it may be."""
-    if not _storable(request, response) and not (
-        request.method == "HEAD" and response.status_code == 200
-    ):
+    storable = _storable(request, response)
+    if not storable or not response.streaming:
+        reads = lookup.recorded()
+    if not storable and not (request.method == "HEAD" and response.status_code == 200):
         patch_vary_headers(response, ["Cookie"])
         return response
     vary = tuple(name for name in _vary_headers(response) if name.lower() not in KEY_IGNORES_VARY)
     if vary != lookup.vary:  # first sight of this URL's Vary: key and ETag include it
-        page_store().set(lookup.vary_key, list(vary), None)
-        _remember_vary(lookup.base, vary)
         lookup.vary = vary
+        if lookup.reads is not None:
+            _share_learned(lookup)
         lookup.locate(request)
     lookup.validators(response)
     if request.method == "GET":
         response["X-Page-Cache"] = "miss"
         if response.streaming:
-            response.streaming_content = _streamed(lookup, response, response.streaming_content)
+            response.streaming_content = _streamed(
+                request, lookup, response, response.streaming_content
+            )
         else:
+            _learn_reads(request, lookup, reads)
             _store(lookup, _entry(lookup, response, response.content))
     return get_conditional_response(
         request, etag=lookup.etag, last_modified=int(lookup.started), response=response
@@ -347,4 +460,6 @@ class PageCacheMiddleware:
         response = cached_response(request, lookup)
         if response is not None:
             lookup.served = True
+        else:
+            lookup.record()
         return response

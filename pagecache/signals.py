@@ -1,33 +1,52 @@
 """Every write to what the public reads invalidates the page cache: the model signals call
-`invalidate()` (and do nothing else; they are not domain logic). Writes that send no
-signals (the importers' bulk_create, generate_history) call it themselves."""
+`invalidate()` with the table written (and do nothing else; they are not domain logic), so
+only the pages that read that table are dropped. Writes that send no signals (the
+importers' bulk_create, generate_history) call it themselves, for every page."""
 
-from django.conf import settings
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from pagecache.version import invalidate
+from pagecache.version import invalidate, is_public_model
 
 _watched: dict[type, bool] = {}
 
 
-def is_public_model(model) -> bool:
-    """Whether writes to `model` can change what the public sees."""
+def _is_watched(model) -> bool:
     if model not in _watched:
-        opts = getattr(model, "_meta", None)
-        _watched[model] = bool(
-            opts is not None
-            and opts.app_label in settings.CONTENT_APPS
-            and not opts.model_name.startswith("historical")
-        )
+        _watched[model] = is_public_model(model)
     return _watched[model]
 
 
-def _content_changed(sender, using=None, **kwargs) -> None:
-    if is_public_model(sender):
-        invalidate(using)
+def written_tables(model, deleted: bool = False) -> set[str]:
+    """The tables a save of `model` writes; for a delete, also the tables of the models that
+    refer to it, whose rows the database updates without a signal (SET_NULL)."""
+    tables = {model._meta.db_table}
+    if deleted:
+        tables |= {
+            field.related_model._meta.db_table
+            for field in model._meta.get_fields(include_hidden=True)
+            if field.auto_created and not field.concrete and field.related_model is not None
+        }
+    return tables
+
+
+def _saved(sender, using=None, **kwargs) -> None:
+    if _is_watched(sender):
+        invalidate(using, tables=written_tables(sender))
+
+
+def _deleted(sender, using=None, **kwargs) -> None:
+    if _is_watched(sender):
+        invalidate(using, tables=written_tables(sender, deleted=True))
+
+
+def _related_changed(sender, using=None, action="", **kwargs) -> None:
+    """A many-to-many change writes the table between (`sender`, the through model)."""
+    if action.startswith("post_") and _is_watched(sender):
+        invalidate(using, tables=written_tables(sender))
 
 
 def connect() -> None:
     """Called once, from PageCacheConfig.ready(): writes invalidate the page cache."""
-    for signal in (post_save, post_delete, m2m_changed):
-        signal.connect(_content_changed, dispatch_uid=f"hsitp_page_cache_{id(signal)}")
+    post_save.connect(_saved, dispatch_uid="hsitp_page_cache_saved")
+    post_delete.connect(_deleted, dispatch_uid="hsitp_page_cache_deleted")
+    m2m_changed.connect(_related_changed, dispatch_uid="hsitp_page_cache_related")

@@ -1,8 +1,14 @@
-"""The content version: one token that all processes share (a file on one machine, Redis or
-memcached on several), part of every page-cache key. Replacing it drops every cached page
-at once; `invalidate()` does, when the public content changes (README.md, "Caching").
+"""The content versions that all processes share (a file each on one machine, Redis or
+memcached on several), part of every page-cache key (README.md, "Caching"):
 
-Also here: when the next scheduled item becomes public, since no entry may outlive it.
+* one token for the whole site, the *content version*: replacing it drops every cached
+  page at once (an import, generated history, a restore: writes that send no signals);
+* one token per table the public reads (`public_tables()`): a save or delete replaces its
+  table's, which drops the pages whose rendering read that table and no other. Which
+  tables a page read is recorded as it is rendered (pagecache/middleware.py).
+
+`invalidate()` replaces one or the other when the public content changes. Also here: when
+the next scheduled item becomes public, since no entry may outlive it.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import secrets
 import threading
 import time
 
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.filebased import FileBasedCache
@@ -22,6 +29,30 @@ from pagecache.backends import outage_handled, outage_seen
 from publishing.models import PublicationState, publishable_models
 
 VERSION_KEY = "content-version"
+TABLE_KEY = "table-version:"  # + the table's name
+
+
+def is_public_model(model) -> bool:
+    """Whether writes to `model` can change what the public sees: the models of
+    settings.CONTENT_APPS (and their many-to-many tables), not their history."""
+    opts = getattr(model, "_meta", None)
+    return bool(
+        opts is not None
+        and opts.app_label in settings.CONTENT_APPS
+        and not opts.model_name.startswith("historical")
+    )
+
+
+_public_tables: frozenset[str] | None = None
+
+
+def public_tables() -> frozenset[str]:
+    """The tables of the public models: each has a version of its own."""
+    global _public_tables
+    if _public_tables is None:
+        models = apps.get_models(include_auto_created=True)
+        _public_tables = frozenset(m._meta.db_table for m in models if is_public_model(m))
+    return _public_tables
 
 
 def version_store():
@@ -40,13 +71,11 @@ def _new_token() -> str:
 _file_memo: dict[str, tuple] = {}
 
 
-def _read_version(store):
-    """The stored version. With the file cache (one machine), the file is read again only
-    when it was replaced (FileBasedCache writes by renaming a new file in place), which a
-    stat() tells far more cheaply than opening and unpickling it on every request."""
-    if not isinstance(store, FileBasedCache):
-        return store.get(VERSION_KEY)
-    path = store._key_to_file(VERSION_KEY)
+def _read_file_version(store: FileBasedCache, key: str):
+    """A version in the file cache (one machine). The file is read again only when it was
+    replaced (FileBasedCache writes by renaming a new file in place), which a stat() tells
+    far more cheaply than opening and unpickling it on every request."""
+    path = store._key_to_file(key)
     try:
         stat = os.stat(path)
     except FileNotFoundError:
@@ -55,10 +84,31 @@ def _read_version(store):
     memo = _file_memo.get(path)
     if memo is not None and memo[0] == identity:
         return memo[1]
-    version = store.get(VERSION_KEY)
+    version = store.get(key)
     if version is not None:
         _file_memo[path] = (identity, version)
     return version
+
+
+def _read_versions(store, keys: list[str]) -> dict:
+    """The stored versions of `keys` (those found): one round trip to a shared cache."""
+    if not isinstance(store, FileBasedCache):
+        return store.get_many(keys)
+    found = {key: _read_file_version(store, key) for key in keys}
+    return {key: value for key, value in found.items() if value is not None}
+
+
+def _versions(keys: list[str]) -> dict[str, str]:
+    """The current version of each key, a new one made for a key that has none (never
+    asked, or dropped by the cache): a token is never reused, so a page stored under an
+    earlier one is never found again."""
+    store = version_store()
+    found = _read_versions(store, keys)
+    for key in keys:
+        if key not in found:
+            token = _new_token()
+            found[key] = token if store.add(key, token, timeout=None) else store.get(key, token)
+    return found
 
 
 def content_version() -> str:
@@ -70,13 +120,14 @@ def content_version() -> str:
     if outage_seen():
         outage_handled()
         bump_content_version()  # if the cache is still away, the outage is seen again
-    store = version_store()
-    version = _read_version(store)
-    if version is None:
-        version = _new_token()
-        if not store.add(VERSION_KEY, version, timeout=None):
-            version = store.get(VERSION_KEY) or version
-    return version
+    return _versions([VERSION_KEY])[VERSION_KEY]
+
+
+def table_versions() -> dict[str, str]:
+    """The version of every public table, by table name: one read of the shared cache."""
+    keys = {table: TABLE_KEY + table for table in sorted(public_tables())}
+    found = _versions(list(keys.values()))
+    return {table: found[key] for table, key in keys.items()}
 
 
 def bump_content_version() -> None:
@@ -84,15 +135,43 @@ def bump_content_version() -> None:
     version_store().set(VERSION_KEY, _new_token(), timeout=None)
 
 
+def bump_tables(tables) -> None:
+    """New versions of `tables`: every page whose rendering read one is no longer found."""
+    tables = sorted(set(tables) & public_tables())
+    if tables:
+        version_store().set_many({TABLE_KEY + t: _new_token() for t in tables}, timeout=None)
+
+
 def _bump_after_commit() -> None:
     bump_content_version()
 
 
-_thread = threading.local()  # .stored: this thread cached a page since it last bumped
+class _BumpTablesAfterCommit:
+    """The tables a transaction wrote, bumped once when it commits."""
+
+    def __init__(self):
+        self.tables: set[str] = set()
+
+    def __call__(self) -> None:
+        bump_tables(self.tables)
 
 
-def invalidate(using=None) -> None:
-    """The public content changed (or is changing): drop every cached page.
+# This thread's pages and bumps: `.stored` counts the pages it cached; `.bumped` is the
+# count at its last bump of everything, `.tables` the count at each table's last bump.
+_thread = threading.local()
+
+
+def _cached_since_bump(table: str | None) -> bool:
+    stored = getattr(_thread, "stored", 1)
+    last = getattr(_thread, "bumped", 0)
+    if table is not None:
+        last = max(last, getattr(_thread, "tables", {}).get(table, 0))
+    return stored > last
+
+
+def invalidate(using=None, tables=None) -> None:
+    """The public content changed (or is changing): drop every cached page, or with
+    `tables` (the tables written), the pages that read one of them.
 
     Outside a transaction, at once. Inside one, once when it commits (until then other
     processes and threads read, and may cache, the old rows; one bump per transaction
@@ -102,12 +181,39 @@ def invalidate(using=None) -> None:
     thousands of rows replaces the version twice, not thousands of times.
     """
     connection = transaction.get_connection(using)
+    if tables is None:
+        _invalidate_all(connection, using)
+        return
+    tables = set(tables) & public_tables()
+    if not connection.in_atomic_block:
+        bump_tables(tables)
+        return
+    now = {t for t in tables if _cached_since_bump(t)}
+    if now:
+        bump_tables(now)
+        stored = getattr(_thread, "stored", 1)
+        _thread.tables = {**getattr(_thread, "tables", {}), **dict.fromkeys(now, stored)}
+    pending = next(
+        (
+            c
+            for _sids, c, _robust in connection.run_on_commit
+            if isinstance(c, _BumpTablesAfterCommit)
+        ),
+        None,
+    )
+    if pending is None:
+        pending = _BumpTablesAfterCommit()
+        transaction.on_commit(pending, using=using, robust=True)
+    pending.tables |= tables
+
+
+def _invalidate_all(connection, using) -> None:
     if not connection.in_atomic_block:
         bump_content_version()
         return
-    if getattr(_thread, "stored", True):
+    if _cached_since_bump(None):
         bump_content_version()
-        _thread.stored = False
+        _thread.bumped = getattr(_thread, "stored", 1)
     if not any(
         callback is _bump_after_commit for _sids, callback, _robust in connection.run_on_commit
     ):
@@ -116,7 +222,7 @@ def invalidate(using=None) -> None:
 
 def page_stored() -> None:
     """This thread has just cached a page (see `invalidate`)."""
-    _thread.stored = True
+    _thread.stored = getattr(_thread, "stored", 1) + 1
 
 
 # --- Scheduled publication ---------------------------------------------------------------

@@ -285,34 +285,99 @@ def test_picture_changes_show_at_once(client, world):
     assert 'alt="The Loop at dusk"' in text(client, "/meetings/jtf-11/")
 
 
+MILESTONES = Milestone._meta.db_table
+
+
+def milestones_version() -> str:
+    return version.table_versions()[MILESTONES]
+
+
 def test_writes_in_a_transaction_invalidate_again_after_the_commit(
     django_capture_on_commit_callbacks,
 ):
     """Other processes read the old rows until the commit: what they cache meanwhile is
     dropped by a bump after it, one per transaction however many writes it makes. This
     thread (which sees the new rows at once) bumps at once if it has cached a page since."""
-    version._thread.stored = True  # as if this thread had just cached a page
-    before = version.content_version()
+    version.page_stored()  # as if this thread had just cached a page
+    before = milestones_version()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         make_milestone()
-        middle = version.content_version()
+        middle = milestones_version()
         make_milestone()  # nothing cached since the last bump: no need to bump again
-        assert version.content_version() == middle
-        version._thread.stored = True
+        assert milestones_version() == middle
+        version.page_stored()
         make_milestone()
-        assert version.content_version() != middle
+        assert milestones_version() != middle
+        middle = milestones_version()
+    assert middle != before
+    after_commit = [c for c in callbacks if isinstance(c, version._BumpTablesAfterCommit)]
+    assert len(after_commit) == 1 and MILESTONES in after_commit[0].tables
+    after_commit[0]()
+    assert milestones_version() != middle
+
+
+def test_a_write_of_everything_in_a_transaction_bumps_the_content_version_once(
+    django_capture_on_commit_callbacks,
+):
+    """An import (writes that send no signals) replaces the one version of everything: at
+    once if this thread cached a page since its last bump, and once after the commit."""
+    version.page_stored()
+    before = version.content_version()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        version.invalidate()
         middle = version.content_version()
+        version.invalidate()
+        assert version.content_version() == middle
     assert middle != before
     assert [c for c in callbacks if c is version._bump_after_commit] == [version._bump_after_commit]
     callbacks[-1]()
     assert version.content_version() != middle
 
 
-def test_a_write_outside_a_transaction_bumps_at_once(transactional_db):
-    version._thread.stored = False
-    before = version.content_version()
+def test_a_write_outside_a_transaction_bumps_its_table_at_once(transactional_db):
+    everything = version.content_version()
+    before = milestones_version()
     make_milestone()
-    assert version.content_version() != before
+    assert milestones_version() != before
+    assert version.content_version() == everything, "not the version of every page"
+
+
+def test_an_edit_keeps_the_pages_that_do_not_read_what_it_wrote(client, world):
+    """A milestone's edit drops the pages whose rendering read the milestones' table, and
+    keeps the others: the tables a page reads are recorded as it is rendered."""
+    client.get("/milestones/")
+    client.get("/api/")
+    assert client.get("/api/")["X-Page-Cache"] == "hit"
+    lookup = middleware.PageLookup(0, "", None, 0, "en|http://testserver/milestones/")
+    assert MILESTONES in middleware._learned(lookup)[1]
+    milestone = world["milestone"]
+    milestone.title = "Land handed over at last"
+    milestone.save()
+    timeline = client.get("/milestones/")
+    assert timeline["X-Page-Cache"] == "miss" and "at last" in timeline.content.decode()
+    assert client.get("/api/")["X-Page-Cache"] == "hit"
+
+
+def test_a_page_is_dropped_by_a_write_to_any_table_it_read(client, world):
+    """The meeting's page reads the people who attended: renaming one drops it, although
+    no meeting was written."""
+    path = "/meetings/jtf-11/"
+    client.get(path)
+    assert client.get(path)["X-Page-Cache"] == "hit"
+    person = world["person"]
+    person.name = "Renamed Attendee"
+    person.save()
+    again = client.get(path)
+    assert again["X-Page-Cache"] == "miss" and "Renamed Attendee" in again.content.decode()
+
+
+def test_a_deletion_counts_as_a_write_to_the_tables_that_refer_to_it():
+    """The database may change those rows itself (SET_NULL), sending no signal for them."""
+    from pagecache.signals import written_tables
+    from pictures.models import Picture
+
+    assert written_tables(Picture) == {Picture._meta.db_table}
+    assert {Picture._meta.db_table, MILESTONES} <= written_tables(Picture, deleted=True)
 
 
 def test_the_content_version_is_shared_through_its_cache():
@@ -448,10 +513,12 @@ def test_if_none_match_gets_304_without_queries(client, world, django_assert_num
     assert again.status_code == 304
     assert again["ETag"] == etag and again.content == b""
     # The same validator from any process: a fresh render gives the same ETag. (Clearing
-    # Redis empties its database, the content version's key too: put that back.)
-    current = version.content_version()
+    # Redis empties its database, the versions' keys too: put those back.)
+    keys = [version.VERSION_KEY] + [version.TABLE_KEY + t for t in version.public_tables()]
+    version.content_version(), version.table_versions()
+    current = version.version_store().get_many(keys)
     caches["default"].clear()
-    version.version_store().set(version.VERSION_KEY, current, timeout=None)
+    version.version_store().set_many(current, timeout=None)
     assert client.get("/milestones/", HTTP_IF_NONE_MATCH=etag).status_code == 304
 
 

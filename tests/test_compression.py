@@ -47,6 +47,19 @@ def test_a_cached_page_is_kept_compressed_for_those_who_accept_it_and_plain_for_
     assert client.get("/milestones/")["X-Page-Cache"] == "hit"
 
 
+def test_every_spelling_of_accepting_gzip_shares_one_cached_page(settings):
+    """The key holds whether gzip is accepted, not the header as each browser spells it."""
+    settings.PAGE_CACHE_SECONDS = 60
+    make_milestone(title="One page for all")
+    client = Client()
+    assert client.get("/milestones/", **GZIP)["X-Page-Cache"] == "miss"
+    for spelling in ("gzip", "gzip, deflate, br, zstd", "br;q=1.0, gzip;q=0.8, *;q=0.1"):
+        again = client.get("/milestones/", HTTP_ACCEPT_ENCODING=spelling)
+        assert (again["X-Page-Cache"], again["Content-Encoding"]) == ("hit", "gzip"), spelling
+    plain = client.get("/milestones/", HTTP_ACCEPT_ENCODING="br, deflate")
+    assert plain["X-Page-Cache"] == "miss" and not plain.has_header("Content-Encoding")
+
+
 def test_pages_with_a_csrf_token_or_for_a_signed_in_user_are_never_compressed():
     login = Client().get("/admin/login/", **GZIP)
     assert 'name="csrfmiddlewaretoken"' in login.content.decode()
