@@ -1,10 +1,13 @@
 #!/usr/bin/env python
 """An editor at the desk during the load test (bench/loadtest.sh): logs in to the admin of a
 live server on 127.0.0.1 and saves changes to published milestones in a loop, as a browser
-would (GET the change form, POST it back with the CSRF token), every INTERVAL seconds.
+would (GET the change form, POST it back with the CSRF token), every INTERVAL seconds. A
+change to a published milestone waits for review (a pending change: no public page changes)
+unless --publish, which presses "Publish" instead of "Save": each change then goes public
+at once, and the page cache must drop what showed the old title.
 
     python bench/editor_session.py --base http://127.0.0.1:8000 --username U --password P \
-        [--duration 60] [--interval 0.5] [--max-saves 200] [--output editor.json]
+        [--duration 60] [--interval 0.5] [--max-saves 200] [--publish] [--output editor.json]
 
 Bounded in time and count; refuses any host but 127.0.0.1 and localhost. Prints (and writes
 to --output) a JSON summary: saves, errors, latency of a save (p50, p99, max), the first
@@ -131,12 +134,12 @@ class Editor:
             raise RuntimeError("no milestones in the admin's list")
         return ids[:limit]
 
-    def save_milestone(self, ident: str, edit: int) -> None:
+    def save_milestone(self, ident: str, edit: int, publish: bool = False) -> None:
         path = f"/admin/milestones/milestone/{ident}/change/"
         fields = form_fields(self.get(path).text, "milestone_form")
         title = fields["title"].split(" · edit ")[0]
         fields["title"] = f"{title[:170]} · edit {edit}"
-        fields["_save"] = "Save"
+        fields["_publish" if publish else "_save"] = "Publish" if publish else "Save"
         response = self.post(path, fields)
         if response.status_code != 302:
             note = "form errors" if "errornote" in response.text else response.reason
@@ -156,6 +159,7 @@ def main(argv=None) -> int:
     parser.add_argument("--duration", type=float, default=60)
     parser.add_argument("--interval", type=float, default=0.5)
     parser.add_argument("--max-saves", type=int, default=200)
+    parser.add_argument("--publish", action="store_true", help="Publish each change at once.")
     parser.add_argument("--timeout", type=float, default=15)
     parser.add_argument("--output")
     args = parser.parse_args(argv)
@@ -172,7 +176,7 @@ def main(argv=None) -> int:
         attempt += 1
         began = time.monotonic()
         try:
-            editor.save_milestone(ids[attempt % len(ids)], attempt)
+            editor.save_milestone(ids[attempt % len(ids)], attempt, args.publish)
             saves += 1
             times.append(time.monotonic() - began)
         except (requests.RequestException, RuntimeError, KeyError) as error:

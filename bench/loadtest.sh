@@ -7,7 +7,8 @@
 #   3. wrk, LOADTEST_CONNECTIONS (50) connections for LOADTEST_SECONDS (60), rotating over
 #      public pages (bench/loadtest.lua), while bench/editor_session.py logs in as a
 #      publisher and saves a milestone every 0.5 s (at most 200 saves);
-#      (LOADTEST_EDITOR=0: readers only, for comparison);
+#      (LOADTEST_EDITOR=0: readers only, for comparison; LOADTEST_PUBLISH=1: each change
+#      published at once, not held for review);
 #   4. prints the figures, writes them to artifacts/loadtest.json, and fails unless there
 #      were no errors: no socket errors, no response outside 2xx/3xx, no failed save.
 set -euo pipefail
@@ -122,6 +123,7 @@ if [ "${LOADTEST_EDITOR:-1}" = 0 ]; then  # for comparison: readers only
 else
   $PY bench/editor_session.py --base "$BASE" --username loadtest-editor --password "$PASSWORD" \
     --duration "$SECONDS_OF_LOAD" --interval 0.5 --max-saves 200 --output "$WORK/editor.json" \
+    $([ "${LOADTEST_PUBLISH:-0}" = 1 ] && echo --publish) \
     >"$WORK/editor.out" 2>&1 &
   EDITOR_PID=$!
 fi

@@ -66,11 +66,11 @@ from django.utils.cache import (
 from django.utils.http import http_date
 
 from pagecache.version import (
-    content_version,
     page_stored,
     public_tables,
+    publishable_tables,
     scheduled_moment,
-    table_versions,
+    versions,
 )
 
 # The views that are cached: every public page, feed and data endpoint. The admin is not;
@@ -184,17 +184,16 @@ class PageLookup:
 
     def locate(self, request) -> None:
         """The key: the content version, the URL, the headers it varies on, and the version
-        of each table the page reads. The ETag changes with any table's version (it must
-        be known before the page is, for If-None-Match) and with the scheduled moment."""
+        of each table the page reads; the ETag: the key and the scheduled moment. Until it
+        is known which tables the page reads, there is no key, and the ETag is made from
+        every table's version."""
         values = [f"{name.lower()}={_vary_value(request, name)}" for name in self.vary]
-        if self.reads is None:
-            self.key = ""  # not known yet which tables the page reads: render it
-        else:
-            tables = [f"{table}={self.tables[table]}" for table in self.reads]
-            self.key = "page:" + _digest(self.version, self.base, *values, *tables)
+        reads = sorted(self.tables) if self.reads is None else self.reads
+        tables = [f"{table}={self.tables[table]}" for table in reads]
+        key = "page:" + _digest(self.version, self.base, *values, *tables)
+        self.key = "" if self.reads is None else key
         moment = "none" if self.scheduled is None else f"{self.scheduled:.6f}"
-        every = [f"{table}={version}" for table, version in self.tables.items()]
-        self.etag = f'W/"{_digest(self.version, self.base, *values, *every, moment)[:32]}"'
+        self.etag = f'W/"{_digest(key, moment)[:32]}"'
 
     @property
     def vary_key(self) -> str:
@@ -291,13 +290,15 @@ recent_pages = RecentPages(RECENT_BYTES)
 def start_lookup(request) -> PageLookup:
     seconds = page_cache_seconds()
     now = time.time()
-    version = content_version()
-    tables = table_versions()
     base = f"{translation.get_language()}|{request.build_absolute_uri()}"
-    lookup = PageLookup(now, version, None, now + seconds, base, tables)
+    lookup = PageLookup(now, "", None, now + seconds, base)
     lookup.vary, lookup.reads = _learned(lookup)
-    state = _digest(version, *tables.values())  # any write to any table replaces it
-    lookup.scheduled = scheduled_moment(state, now)
+    # The versions the key needs (of the tables the page reads; of all until that is
+    # known), and those of the tables where items are scheduled.
+    needed = public_tables() if lookup.reads is None else lookup.reads
+    lookup.version, lookup.tables = versions(publishable_tables().union(needed))
+    scheduling = [lookup.tables[table] for table in sorted(publishable_tables())]
+    lookup.scheduled = scheduled_moment(_digest(lookup.version, *scheduling), now)
     if lookup.scheduled is not None:
         lookup.valid_until = min(lookup.valid_until, lookup.scheduled)
     lookup.locate(request)
@@ -357,7 +358,7 @@ def _entry(lookup: PageLookup, response, content: bytes) -> dict:
 
 def _store(lookup: PageLookup, entry: dict) -> None:
     lifetime = lookup.valid_until - time.time()
-    if lifetime > 0:
+    if lifetime > 0 and lookup.key:
         page_store().set(lookup.key, entry, math.ceil(lifetime))
         recent_pages.put(lookup.key, entry)
         page_stored()
@@ -389,6 +390,12 @@ def _learn_reads(request, lookup: PageLookup, reads: tuple[str, ...] | None) -> 
     if reads != lookup.reads:
         lookup.reads = reads
         _share_learned(lookup)
+        if not set(reads) <= set(lookup.tables):
+            # It read a table whose version was not taken before it rendered (one the
+            # page did not read before): a version taken now might be newer than the rows
+            # it read. Not stored; the next request takes them all first.
+            lookup.key = ""
+            return
         lookup.locate(request)
 
 
@@ -413,6 +420,8 @@ def finish(request, response, lookup: PageLookup):
         if lookup.reads is not None:
             _share_learned(lookup)
         lookup.locate(request)
+    if request.method == "GET" and not response.streaming:
+        _learn_reads(request, lookup, reads)  # before the ETag, which is made from the key
     lookup.validators(response)
     if request.method == "GET":
         response["X-Page-Cache"] = "miss"
@@ -421,7 +430,6 @@ def finish(request, response, lookup: PageLookup):
                 request, lookup, response, response.streaming_content
             )
         else:
-            _learn_reads(request, lookup, reads)
             _store(lookup, _entry(lookup, response, response.content))
     return get_conditional_response(
         request, etag=lookup.etag, last_modified=int(lookup.started), response=response

@@ -6,6 +6,7 @@ importers' bulk_create, generate_history) call it themselves, for every page."""
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from pagecache.version import invalidate, is_public_model
+from publishing.models import PublicationState
 
 _watched: dict[type, bool] = {}
 
@@ -29,13 +30,26 @@ def written_tables(model, deleted: bool = False) -> set[str]:
     return tables
 
 
-def _saved(sender, using=None, **kwargs) -> None:
-    if _is_watched(sender):
+def out_of_public_view(instance, created: bool = False) -> bool:
+    """Whether a write of `instance` leaves every public page as it was: a publishable row
+    (a milestone, a meeting) that was not published as stored, and is not now (a draft,
+    one in review, before and after). Public pages read published rows only, and a
+    scheduled one is published for a moment, so it counts (`next_publication`). A row
+    whose stored state is not known (not read from the database) counts too."""
+    state = getattr(instance, "state", None)
+    if state is None or state == PublicationState.PUBLISHED:
+        return False
+    before = PublicationState.DRAFT if created else getattr(instance, "stored_state", None)
+    return before is not None and before != PublicationState.PUBLISHED
+
+
+def _saved(sender, instance=None, created=False, using=None, **kwargs) -> None:
+    if _is_watched(sender) and not out_of_public_view(instance, created):
         invalidate(using, tables=written_tables(sender))
 
 
-def _deleted(sender, using=None, **kwargs) -> None:
-    if _is_watched(sender):
+def _deleted(sender, instance=None, using=None, **kwargs) -> None:
+    if _is_watched(sender) and not out_of_public_view(instance):
         invalidate(using, tables=written_tables(sender, deleted=True))
 
 

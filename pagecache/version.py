@@ -71,11 +71,16 @@ def _new_token() -> str:
 _file_memo: dict[str, tuple] = {}
 
 
+_file_paths: dict[tuple[int, str], str] = {}
+
+
 def _read_file_version(store: FileBasedCache, key: str):
     """A version in the file cache (one machine). The file is read again only when it was
     replaced (FileBasedCache writes by renaming a new file in place), which a stat() tells
     far more cheaply than opening and unpickling it on every request."""
-    path = store._key_to_file(key)
+    path = _file_paths.get((id(store), key))
+    if path is None:
+        path = _file_paths[(id(store), key)] = store._key_to_file(key)
     try:
         stat = os.stat(path)
     except FileNotFoundError:
@@ -123,11 +128,31 @@ def content_version() -> str:
     return _versions([VERSION_KEY])[VERSION_KEY]
 
 
-def table_versions() -> dict[str, str]:
-    """The version of every public table, by table name: one read of the shared cache."""
-    keys = {table: TABLE_KEY + table for table in sorted(public_tables())}
-    found = _versions(list(keys.values()))
-    return {table: found[key] for table, key in keys.items()}
+def table_versions(tables=None) -> dict[str, str]:
+    """The version of each of `tables` (by default every public table), by table name:
+    one read of the shared cache."""
+    return versions(tables)[1]
+
+
+def versions(tables=None) -> tuple[str, dict[str, str]]:
+    """(the content version, the version of each of `tables` by name; by default every
+    public table's), in one read of the shared cache: what a page's key is made of."""
+    if outage_seen():
+        content_version()  # replaces the content version first (see there)
+    names = sorted(public_tables() if tables is None else tables)
+    found = _versions([VERSION_KEY, *(TABLE_KEY + table for table in names)])
+    return found[VERSION_KEY], {table: found[TABLE_KEY + table] for table in names}
+
+
+_publishable_tables: frozenset[str] | None = None
+
+
+def publishable_tables() -> frozenset[str]:
+    """The tables of the models published for a moment (what `next_publication` reads)."""
+    global _publishable_tables
+    if _publishable_tables is None:
+        _publishable_tables = frozenset(m._meta.db_table for m in publishable_models())
+    return _publishable_tables
 
 
 def bump_content_version() -> None:
@@ -247,7 +272,8 @@ _schedule_memo: dict[str, float | None] = {}
 
 def scheduled_moment(version: str, now: float) -> float | None:
     """When the next scheduled item becomes public (a Unix time), or None. Kept in this
-    process for the content version (any write replaces it) until that moment passes."""
+    process for `version` (made from the versions of everything and of the publishable
+    tables, which any write to them replaces) until that moment passes."""
     if version in _schedule_memo:
         at = _schedule_memo[version]
         if at is None or at > now:

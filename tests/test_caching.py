@@ -371,6 +371,42 @@ def test_a_page_is_dropped_by_a_write_to_any_table_it_read(client, world):
     assert again["X-Page-Cache"] == "miss" and "Renamed Attendee" in again.content.decode()
 
 
+def test_work_on_a_draft_keeps_every_cached_page_until_it_is_published(client, world):
+    """A draft, or an item in review, is on no public page: creating, saving and deleting
+    one drops nothing. Publishing it drops the pages that read its table."""
+    client.get("/milestones/")
+    before = milestones_version()
+    draft = make_milestone(title="Still a draft", published=False)
+    draft = Milestone.objects.get(pk=draft.pk)  # as the desk reads it
+    draft.title = "Still a draft, retitled"
+    draft.save()
+    assert milestones_version() == before
+    assert client.get("/milestones/")["X-Page-Cache"] == "hit"
+    draft.publish()
+    draft.save()
+    timeline = client.get("/milestones/")
+    assert (
+        timeline["X-Page-Cache"] == "miss"
+        and "Still a draft, retitled" in timeline.content.decode()
+    )
+    Milestone.objects.get(pk=make_milestone(published=False).pk).delete()
+    assert client.get("/milestones/")["X-Page-Cache"] == "hit"
+
+
+def test_only_rows_unpublished_before_and_after_are_out_of_public_view():
+    from pagecache.signals import out_of_public_view
+
+    published = Milestone.objects.get(pk=make_milestone().pk)
+    draft = Milestone.objects.get(pk=make_milestone(published=False).pk)
+    assert out_of_public_view(draft) and out_of_public_view(Milestone(), created=True)
+    assert not out_of_public_view(published)
+    published.state = "draft"  # an unpublication: readers must stop seeing it
+    assert not out_of_public_view(published)
+    draft.state = "published"  # a publication, now or scheduled
+    assert not out_of_public_view(draft)
+    assert not out_of_public_view(Milestone(state="draft")), "not read: its stored state unknown"
+
+
 def test_a_deletion_counts_as_a_write_to_the_tables_that_refer_to_it():
     """The database may change those rows itself (SET_NULL), sending no signal for them."""
     from pagecache.signals import written_tables
