@@ -13,10 +13,12 @@ the next scheduled item becomes public, since no entry may outlive it.
 
 from __future__ import annotations
 
+import fcntl
 import os
 import secrets
 import threading
 import time
+from contextlib import contextmanager
 
 from django.apps import apps
 from django.conf import settings
@@ -29,7 +31,8 @@ from pagecache.backends import outage_handled, outage_seen
 from publishing.models import PublicationState, publishable_models
 
 VERSION_KEY = "content-version"
-TABLE_KEY = "table-version:"  # + the table's name
+TABLE_KEY = "table-version:"  # + the table's name (Redis, memcached: a key each)
+TABLES_RECORD = "table-versions"  # the file cache: every table's version in one file
 
 
 def is_public_model(model) -> bool:
@@ -140,8 +143,49 @@ def versions(tables=None) -> tuple[str, dict[str, str]]:
     if outage_seen():
         content_version()  # replaces the content version first (see there)
     names = sorted(public_tables() if tables is None else tables)
+    store = version_store()
+    if isinstance(store, FileBasedCache):
+        version = _versions([VERSION_KEY])[VERSION_KEY]
+        record = _file_tables(store, names)
+        return version, {table: record[table] for table in names}
     found = _versions([VERSION_KEY, *(TABLE_KEY + table for table in names)])
     return found[VERSION_KEY], {table: found[TABLE_KEY + table] for table in names}
+
+
+# The file cache (one machine): the tables' versions are one record, so that a cache hit
+# stats two files, not one per table its page read. Writers change it under an exclusive
+# lock on a file beside it, so no process's bump is lost to another's.
+
+
+@contextmanager
+def _record_lock(store: FileBasedCache):
+    os.makedirs(store._dir, exist_ok=True)
+    with open(os.path.join(store._dir, "table-versions.lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _update_record(store: FileBasedCache, update) -> dict:
+    with _record_lock(store):
+        record = dict(store.get(TABLES_RECORD) or {})
+        update(record)
+        store.set(TABLES_RECORD, record, timeout=None)
+    return record
+
+
+def _file_tables(store: FileBasedCache, names: list[str]) -> dict:
+    record = _read_file_version(store, TABLES_RECORD) or {}
+    if all(name in record for name in names):
+        return record
+
+    def add_missing(record):
+        for name in names:
+            record.setdefault(name, _new_token())
+
+    return _update_record(store, add_missing)
 
 
 _publishable_tables: frozenset[str] | None = None
@@ -163,8 +207,13 @@ def bump_content_version() -> None:
 def bump_tables(tables) -> None:
     """New versions of `tables`: every page whose rendering read one is no longer found."""
     tables = sorted(set(tables) & public_tables())
-    if tables:
-        version_store().set_many({TABLE_KEY + t: _new_token() for t in tables}, timeout=None)
+    if not tables:
+        return
+    store = version_store()
+    if isinstance(store, FileBasedCache):
+        _update_record(store, lambda record: record.update({t: _new_token() for t in tables}))
+    else:
+        store.set_many({TABLE_KEY + t: _new_token() for t in tables}, timeout=None)
 
 
 def _bump_after_commit() -> None:

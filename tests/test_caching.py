@@ -651,3 +651,31 @@ def test_cache_url_redis_and_memcached_with_several_servers(tmp_path):
     assert memcached["default"]["LOCATION"] == ["a:11211", "b:11211"]
     with pytest.raises(CacheURLError):
         cache_settings("ftp://nope", cache_dir=tmp_path)
+
+
+def test_bumps_of_different_tables_at_once_are_all_kept():
+    """On one machine the tables' versions are one file: writers take a lock, so a bump is
+    never lost to another process (here: threads, each with its own handle on the file)
+    writing the record it read before."""
+    import threading
+
+    from django.core.cache.backends.filebased import FileBasedCache
+
+    if not isinstance(version.version_store(), FileBasedCache):
+        pytest.skip("the versions are kept in the file cache only without DJANGO_CACHE_URL")
+    tables = sorted(version.public_tables())
+    before = version.table_versions()
+    start = threading.Barrier(len(tables))
+
+    def bump(table):
+        start.wait()
+        for _ in range(5):
+            version.bump_tables([table])
+
+    threads = [threading.Thread(target=bump, args=(table,)) for table in tables]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    after = version.table_versions()
+    assert [t for t in tables if after[t] == before[t]] == []
