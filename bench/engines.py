@@ -26,15 +26,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-ENTRY_DJANGO = """{% load site_tags %}{% for milestone in milestones %}
+ENTRY = """
 <li class="entry">
   <span class="entry__date">{{ milestone|date_time }}</span>
   <h3 class="entry__title"{% content_lang milestone.local.title %}>
     <a href="{{ milestone.get_absolute_url }}">{{ milestone.local.title }}</a></h3>
   {% with body=milestone.local.body %}
   <p{% content_lang body %}>{{ body|excerpt:40 }}</p>{% endwith %}
-</li>{% endfor %}"""
-
+</li>"""
+ENTRY_DJANGO = "{% load site_tags %}{% for milestone in milestones %}" + ENTRY + "{% endfor %}"
+CACHED_DJANGO = (
+    "{% load cache site_tags %}{% for milestone in milestones %}"
+    '{% cache None bench_entry milestone|fragment_version "en" using="fragments" %}'
+    + ENTRY
+    + "{% endcache %}{% endfor %}"
+)
 ENTRY_JINJA2 = """{% for milestone in milestones %}
 <li class="entry">
   <span class="entry__date">{{ milestone|date_time }}</span>
@@ -42,16 +48,6 @@ ENTRY_JINJA2 = """{% for milestone in milestones %}
     <a href="{{ milestone.get_absolute_url() }}">{{ milestone.local.title }}</a></h3>
   {% set body = milestone.local.body %}<p{{ content_lang(body) }}>{{ body|excerpt(40) }}</p>
 </li>{% endfor %}"""
-
-CACHED_DJANGO = """{% load cache site_tags %}{% for milestone in milestones %}
-{% cache None bench_entry milestone|fragment_version "en" using="fragments" %}
-<li class="entry">
-  <span class="entry__date">{{ milestone|date_time }}</span>
-  <h3 class="entry__title"{% content_lang milestone.local.title %}>
-    <a href="{{ milestone.get_absolute_url }}">{{ milestone.local.title }}</a></h3>
-  {% with body=milestone.local.body %}
-  <p{% content_lang body %}>{{ body|excerpt:40 }}</p>{% endwith %}
-</li>{% endcache %}{% endfor %}"""
 
 
 def setup(milestones: int, folder: str) -> None:
