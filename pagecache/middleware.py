@@ -36,7 +36,8 @@ public page and data endpoint listed in `CACHED_NAMESPACES` and `CACHED_URL_NAME
   no-cache, and the user is anonymous.
 * **Conditional GET.** Cached responses carry a weak `ETag` (the key and the scheduled
   moment: it changes exactly when the content may) and `Last-Modified` (when the page was
-  rendered); `If-None-Match` is answered with 304 before the page is even fetched.
+  rendered); `If-None-Match` is answered with 304 once the stored page is found, with no
+  query (an ETag is honoured only for a page stored under the key it was made from).
   `Cache-Control: max-age=0` makes browsers and proxies revalidate every time, and
   `Vary: Cookie` keeps shared caches from giving a reader's page to an editor.
 """
@@ -200,7 +201,10 @@ class PageLookup:
         return "vary:" + _digest(self.base)
 
     def validators(self, response) -> None:
-        response["ETag"] = self.etag
+        """The ETag (only where the key backs it: see `cached_response`), Last-Modified,
+        and what makes browsers and shared caches revalidate and tell readers apart."""
+        if self.key:
+            response["ETag"] = self.etag
         if not response.has_header("Last-Modified"):
             response["Last-Modified"] = http_date(self.started)
         patch_cache_control(response, max_age=0)
@@ -306,14 +310,12 @@ def start_lookup(request) -> PageLookup:
 
 
 def cached_response(request, lookup: PageLookup) -> HttpResponse | None:
-    """304 if the reader's copy is current, the stored page if there is one, else None."""
-    if request.META.get("HTTP_IF_NONE_MATCH"):
-        stub = HttpResponse()
-        lookup.validators(stub)
-        del stub["Last-Modified"]  # when the stored page was rendered is not known here
-        answer = get_conditional_response(request, etag=lookup.etag, response=stub)
-        if answer is not stub:
-            return answer
+    """The stored page if there is one (a 304 if the reader's copy is it), else None.
+
+    The ETag is only honoured for a page stored under its key: a page stored there was
+    rendered from the versions the key holds, so a reader's copy with that ETag is
+    current. Without one (this process's record of the tables the page reads may be
+    older than the page), the page is rendered; its fresh ETag answers a match with 304."""
     if not lookup.key:
         return None
     entry = recent_pages.get(lookup.key)
@@ -380,6 +382,8 @@ def _streamed(request, lookup: PageLookup, response, chunks):
         reads = lookup.recorded()
     if kept is not None:
         _learn_reads(request, lookup, reads)
+        if lookup.key:
+            response["ETag"] = lookup.etag  # stored with the ETag its key backs
         _store(lookup, _entry(lookup, response, b"".join(kept)))
 
 
@@ -390,13 +394,13 @@ def _learn_reads(request, lookup: PageLookup, reads: tuple[str, ...] | None) -> 
     if reads != lookup.reads:
         lookup.reads = reads
         _share_learned(lookup)
-        if not set(reads) <= set(lookup.tables):
-            # It read a table whose version was not taken before it rendered (one the
-            # page did not read before): a version taken now might be newer than the rows
-            # it read. Not stored; the next request takes them all first.
-            lookup.key = ""
-            return
-        lookup.locate(request)
+    if not set(reads) <= set(lookup.tables):
+        # It read a table whose version was not taken before it rendered (one the page did
+        # not read before): a version taken now might be newer than the rows it read. Not
+        # stored, and no ETag; the next request takes them all first.
+        lookup.key = ""
+        return
+    lookup.locate(request)
 
 
 def _share_learned(lookup: PageLookup) -> None:
@@ -414,13 +418,18 @@ def finish(request, response, lookup: PageLookup):
     if not storable and not (request.method == "HEAD" and response.status_code == 200):
         patch_vary_headers(response, ["Cookie"])
         return response
+    if response.streaming:
+        # Its queries run as it is sent: the key (and so the ETag) is known at its end.
+        # Recording stops then, or when the response is closed unsent.
+        response._resource_closers.append(lookup.recorded)
+        lookup.key = ""
     vary = tuple(name for name in _vary_headers(response) if name.lower() not in KEY_IGNORES_VARY)
     if vary != lookup.vary:  # first sight of this URL's Vary: key and ETag include it
         lookup.vary = vary
         if lookup.reads is not None:
             _share_learned(lookup)
         lookup.locate(request)
-    if request.method == "GET" and not response.streaming:
+    if not response.streaming:
         _learn_reads(request, lookup, reads)  # before the ETag, which is made from the key
     lookup.validators(response)
     if request.method == "GET":
@@ -431,9 +440,15 @@ def finish(request, response, lookup: PageLookup):
             )
         else:
             _store(lookup, _entry(lookup, response, response.content))
-    return get_conditional_response(
-        request, etag=lookup.etag, last_modified=int(lookup.started), response=response
+    answer = get_conditional_response(
+        request,
+        etag=lookup.etag if lookup.key else None,
+        last_modified=int(lookup.started),
+        response=response,
     )
+    if answer is not response:
+        lookup.recorded()  # a 304 in its place: the response is never sent
+    return answer
 
 
 class PageCacheMiddleware:

@@ -3,7 +3,7 @@
 only the pages that read that table are dropped. Writes that send no signals (the
 importers' bulk_create, generate_history) call it themselves, for every page."""
 
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 
 from pagecache.version import invalidate, is_public_model
 from publishing.models import PublicationState
@@ -32,15 +32,28 @@ def written_tables(model, deleted: bool = False) -> set[str]:
 
 def out_of_public_view(instance, created: bool = False) -> bool:
     """Whether a write of `instance` leaves every public page as it was: a publishable row
-    (a milestone, a meeting) that was not published as stored, and is not now (a draft,
-    one in review, before and after). Public pages read published rows only, and a
-    scheduled one is published for a moment, so it counts (`next_publication`). A row
-    whose stored state is not known (not read from the database) counts too."""
+    (a milestone, a meeting) that is not published now and was not in the database before
+    the write (a draft, one in review, before and after; `_note_published` reads that
+    before the write, not from the instance, which another editor may have outdated).
+    Public pages read published rows only, and a scheduled row is published for a moment,
+    so it counts (`next_publication`)."""
     state = getattr(instance, "state", None)
     if state is None or state == PublicationState.PUBLISHED:
         return False
-    before = PublicationState.DRAFT if created else getattr(instance, "stored_state", None)
-    return before is not None and before != PublicationState.PUBLISHED
+    return created or getattr(instance, "_published_before_write", True) is False
+
+
+def _note_published(sender, instance=None, raw=False, **kwargs) -> None:
+    """Before a write of an unpublished row: whether the database has it published (one
+    small query, for drafts only)."""
+    state = getattr(instance, "state", None)
+    if not _is_watched(sender) or state is None or state == PublicationState.PUBLISHED:
+        return
+    if instance.pk is None:
+        instance._published_before_write = False
+        return
+    stored = sender._base_manager.filter(pk=instance.pk, state=PublicationState.PUBLISHED)
+    instance._published_before_write = stored.exists()
 
 
 def _saved(sender, instance=None, created=False, using=None, **kwargs) -> None:
@@ -61,6 +74,8 @@ def _related_changed(sender, using=None, action="", **kwargs) -> None:
 
 def connect() -> None:
     """Called once, from PageCacheConfig.ready(): writes invalidate the page cache."""
+    pre_save.connect(_note_published, dispatch_uid="hsitp_page_cache_before_save")
+    pre_delete.connect(_note_published, dispatch_uid="hsitp_page_cache_before_delete")
     post_save.connect(_saved, dispatch_uid="hsitp_page_cache_saved")
     post_delete.connect(_deleted, dispatch_uid="hsitp_page_cache_deleted")
     m2m_changed.connect(_related_changed, dispatch_uid="hsitp_page_cache_related")

@@ -317,16 +317,16 @@ def next_publication(after):
 
 
 _schedule_memo: dict[str, float | None] = {}
+_UNKNOWN = object()
 
 
 def scheduled_moment(version: str, now: float) -> float | None:
     """When the next scheduled item becomes public (a Unix time), or None. Kept in this
     process for `version` (made from the versions of everything and of the publishable
     tables, which any write to them replaces) until that moment passes."""
-    if version in _schedule_memo:
-        at = _schedule_memo[version]
-        if at is None or at > now:
-            return at
+    at = _schedule_memo.get(version, _UNKNOWN)  # one read: another thread may clear it
+    if at is not _UNKNOWN and (at is None or at > now):
+        return at
     moment = next_publication(timezone.now())
     at = moment.timestamp() if moment else None
     _schedule_memo.clear()  # only the current version matters

@@ -402,12 +402,6 @@ class PublishableItem(DatedModel, PublishableModel, SourcedModel):
         super().refresh_from_db(*args, **kwargs)
         self.remember_stored_slug()
 
-    @property
-    def stored_state(self) -> str | None:
-        """The state as the row was read from the database, until a save has finished
-        (None: a row not read from it, or read without its state)."""
-        return getattr(self, "_stored_slug", (None, None, None))[2]
-
     def remember_stored_slug(self) -> None:
         """The title, slug and state as stored, for `follow_title` (None for a field not
         read: a row read with only() some fields follows nothing)."""

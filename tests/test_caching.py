@@ -3,6 +3,7 @@ to what they may see, and every scheduled publication, shows at once; editors an
 never go through it."""
 
 import datetime as dt
+import time
 
 import pytest
 import time_machine
@@ -393,18 +394,42 @@ def test_work_on_a_draft_keeps_every_cached_page_until_it_is_published(client, w
     assert client.get("/milestones/")["X-Page-Cache"] == "hit"
 
 
-def test_only_rows_unpublished_before_and_after_are_out_of_public_view():
-    from pagecache.signals import out_of_public_view
+def test_a_draft_saved_from_an_outdated_copy_still_drops_the_pages(client, world):
+    """Whether the row was published is read from the database before the write, not from
+    the copy being saved: here another editor published it after this copy was read."""
+    copy = Milestone.objects.get(pk=make_milestone(title="Soon public", published=False).pk)
+    published = Milestone.objects.get(pk=copy.pk)
+    published.publish()
+    published.save()
+    assert "Soon public" in client.get("/milestones/").content.decode()
+    copy.title = "Soon public, withdrawn"
+    copy.save()  # still a draft in this copy: the save unpublishes it
+    timeline = client.get("/milestones/")
+    assert timeline["X-Page-Cache"] == "miss" and "Soon public" not in timeline.content.decode()
 
-    published = Milestone.objects.get(pk=make_milestone().pk)
-    draft = Milestone.objects.get(pk=make_milestone(published=False).pk)
-    assert out_of_public_view(draft) and out_of_public_view(Milestone(), created=True)
-    assert not out_of_public_view(published)
-    published.state = "draft"  # an unpublication: readers must stop seeing it
-    assert not out_of_public_view(published)
-    draft.state = "published"  # a publication, now or scheduled
-    assert not out_of_public_view(draft)
-    assert not out_of_public_view(Milestone(state="draft")), "not read: its stored state unknown"
+
+def test_a_streamed_export_gets_the_etag_of_its_key_once_stored(client, world):
+    """A CSV's queries run as it is sent, so its key is known at its end: the first answer
+    has no ETag; the stored one has, and a reader holding it gets a 304."""
+    first = client.get("/api/milestones.csv")
+    assert not first.has_header("ETag")  # as its headers are sent
+    b"".join(first.streaming_content)
+    again = client.get("/api/milestones.csv")
+    assert again["X-Page-Cache"] == "hit" and again.has_header("ETag")
+    assert client.get("/api/milestones.csv", HTTP_IF_NONE_MATCH=again["ETag"]).status_code == 304
+
+
+def test_no_recorder_is_left_on_the_connection(client, world):
+    """Recording the tables a page reads stops with the page, also for a streamed export
+    answered with a 304 in its place and so never sent."""
+    from django.db import connection
+
+    client.get("/milestones/")
+    future = http_date(time.time() + 3600)
+    client.get("/api/meetings.csv", HTTP_IF_MODIFIED_SINCE=future)
+    unsent = client.get("/api/milestones.csv")
+    unsent.close()  # closed before it was read, as when a reader goes away
+    assert connection.execute_wrappers == []
 
 
 def test_a_deletion_counts_as_a_write_to_the_tables_that_refer_to_it():
