@@ -77,10 +77,18 @@ _file_memo: dict[str, tuple] = {}
 _file_paths: dict[tuple[int, str], str] = {}
 
 
+# A file replaced this recently is read again whatever its stat() says: timestamps move
+# in coarse ticks (a few milliseconds), and a file written twice within one tick can come
+# back with the inode freed by the first write and the same size (tokens have one length),
+# so it would look unchanged.
+RECENT_WRITE_NS = 50_000_000
+
+
 def _read_file_version(store: FileBasedCache, key: str):
     """A version in the file cache (one machine). The file is read again only when it was
     replaced (FileBasedCache writes by renaming a new file in place), which a stat() tells
-    far more cheaply than opening and unpickling it on every request."""
+    far more cheaply than opening and unpickling it on every request; and for a moment
+    after any write (RECENT_WRITE_NS)."""
     path = _file_paths.get((id(store), key))
     if path is None:
         path = _file_paths[(id(store), key)] = store._key_to_file(key)
@@ -90,7 +98,8 @@ def _read_file_version(store: FileBasedCache, key: str):
         return None
     identity = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
     memo = _file_memo.get(path)
-    if memo is not None and memo[0] == identity:
+    settled = time.time_ns() - stat.st_mtime_ns > RECENT_WRITE_NS
+    if memo is not None and memo[0] == identity and settled:
         return memo[1]
     version = store.get(key)
     if version is not None:
