@@ -37,17 +37,21 @@ def out_of_public_view(instance, created: bool = False) -> bool:
     before the write, not from the instance, which another editor may have outdated).
     Public pages read published rows only, and a scheduled row is published for a moment,
     so it counts (`next_publication`)."""
-    state = getattr(instance, "state", None)
-    if state is None or state == PublicationState.PUBLISHED:
+    if not _unpublished(instance):
         return False
     return created or getattr(instance, "_published_before_write", True) is False
+
+
+def _unpublished(instance) -> bool:
+    """A publishable row (it has a state) that is not published."""
+    state = getattr(instance, "state", None)
+    return state is not None and state != PublicationState.PUBLISHED
 
 
 def _note_published(sender, instance=None, raw=False, **kwargs) -> None:
     """Before a write of an unpublished row: whether the database has it published (one
     small query, for drafts only)."""
-    state = getattr(instance, "state", None)
-    if not _is_watched(sender) or state is None or state == PublicationState.PUBLISHED:
+    if not _is_watched(sender) or not _unpublished(instance):
         return
     if instance.pk is None:
         instance._published_before_write = False
