@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from functools import partial
 
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -18,10 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from meetings.models import NEWEST_FIRST, Meeting, Organization, Person
 from milestones.models import Milestone
 from search.backends import (
+    StoredVector,
     matching,
     organisation_vector,
     person_vector,
-    stored_vector,
+    ranked_at_most,
     uses_full_text,
 )
 from search.query import (
@@ -63,7 +63,7 @@ def milestone_matches(query: str):
     titles, others = milestone_texts()
     fields = ["slug", "date_precision", "date_start", "date_end", *titles, *others]
     queryset = Milestone.objects.published().only(*fields)
-    vector = partial(stored_vector, Milestone)
+    vector = StoredVector
     return matching(queryset, query, vector, (titles, others), ["sort_key"])
 
 
@@ -72,7 +72,7 @@ def meeting_matches(query: str):
     titles, others = meeting_texts()
     fields = ["slug", "date_precision", "date_start", "date_end", "number", *titles, *others]
     queryset = Meeting.objects.published().only(*fields)
-    vector = partial(stored_vector, Meeting)
+    vector = StoredVector
     return matching(queryset, query, vector, (titles, others), NEWEST_FIRST)
 
 
@@ -107,10 +107,17 @@ class SearchGroup:
     label: str
     hits: list[SearchHit]
     total: int
+    ranked: int  # how many of the `total` matches were ranked to choose the `hits`
 
     @property
     def has_more(self) -> bool:
         return self.total > len(self.hits)
+
+    @property
+    def ranked_some(self) -> bool:
+        """Whether the hits are the best of only some of the matches (a common word on
+        PostgreSQL: search.backends.FullTextBackend)."""
+        return self.ranked < self.total
 
 
 def highlight_terms(query: str) -> tuple[list[str], bool]:
@@ -165,10 +172,13 @@ def site_search(query: str, *, limit_per_kind: int = LIMIT_PER_KIND) -> list[Sea
             text.language,
         )
 
+    ranked_limit = ranked_at_most(query)
+
     def group(kind, label, rows, make_hit) -> SearchGroup:
         rows = list(rows[:limit_per_kind])
         total = rows[0].total if rows else 0
-        return SearchGroup(kind, label, [make_hit(row) for row in rows], total)
+        ranked = total if ranked_limit is None else min(total, ranked_limit)
+        return SearchGroup(kind, label, [make_hit(row) for row in rows], total, ranked)
 
     return [
         group(

@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString
 from meetings.models import Meeting
 from milestones.models import Milestone
 from publishing.text import MAX_QUERY_LENGTH
+from search.backends import FullTextBackend
 from search.query import (
     MAX_TERMS,
     excerpt,
@@ -453,6 +454,46 @@ def test_meeting_search_uses_the_gin_index():
     _published_rows(Meeting, "wet", 3, title="Wetland {i}", summary="wetland", number="9{i}")
     plan = _plan(meeting_matches("wetland")[:20], "meetings_meeting", seqscan=False)
     assert "Bitmap Index Scan on meetings_search_gin" in plan, plan
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_a_common_word_is_counted_exactly_and_ranked_among_the_first_found(client, monkeypatch):
+    """Past `RANKED_CANDIDATES` matches, the total stays exact, the hits are the best of
+    the first ones the index finds, and the page says so."""
+    monkeypatch.setattr(FullTextBackend, "RANKED_CANDIDATES", 4)
+    for i in range(6):
+        make_milestone(title=f"Step {i}", body="Works on the wetland.")
+    milestones = group(site_search("wetland", limit_per_kind=3), "milestones")
+    assert (milestones.total, milestones.ranked, len(milestones.hits)) == (6, 4, 3)
+    assert milestones.ranked_some
+    html = search_page(client, "wetland").content.decode()
+    assert "Milestones (6)" in html
+    assert "Showing the best 4 of the first 4 found, of 6." in html
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_below_the_candidate_bound_every_match_is_ranked():
+    """At most `RANKED_CANDIDATES` matches, all are ranked: the best is first wherever
+    the index found it, and readers get the plain "best N of M" note."""
+    for i in range(5):
+        make_milestone(title=f"Step {i}", body="Works on the wetland.")
+    best = make_milestone(title="Wetland park", body="The wetland park opened.")
+    milestones = group(site_search("wetland"), "milestones")
+    assert (milestones.total, milestones.ranked) == (6, 6)
+    assert not milestones.ranked_some
+    assert milestones.hits[0].url == best.get_absolute_url()
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_the_candidates_and_the_count_read_their_own_rows():
+    """The count and the candidate subqueries name their own table alias, not the outer
+    query's: a correlated subquery would be run once per row (seconds at 100,000)."""
+    make_milestone(body="Works on the wetland.")
+    sql = str(milestone_matches("wetland").query)
+    assert sql.count('U0."search_vector"') == 2, sql
 
 
 @postgres_only

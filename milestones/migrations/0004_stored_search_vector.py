@@ -4,7 +4,7 @@ The GIN index of 0002 was on an expression: finding matches used it, but ranking
 computed to_tsvector again for every match (about 0.1 ms a milestone: 80 ms for a common
 word at 10,000 milestones). A generated column keeps the vector with the row, computed once
 when the row is written; `milestones_search_gin` is now on that column, and search reads it
-(search/backends.py, `stored_vector`). The column is PostgreSQL's own: Django's model does
+(search/backends.py, `StoredVector`). The column is PostgreSQL's own: Django's model does
 not know it (nothing to migrate on SQLite, nothing in the revision history), and inserts and
 updates never name it. The expression is the one 0002 froze.
 """
