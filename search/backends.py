@@ -210,11 +210,11 @@ class FullTextBackend:
 
     Ranking every match (`ts_rank` reads each match's vector) is what a common word costs:
     at 100,000 milestones "funding" matches 21,000 and ranking them took 60-90 ms. So the
-    rows ranked are the first `RANKED_CANDIDATES` the index finds (bench/README.md,
-    "Search"), and the exact total is a count beside them, in the same query (an
-    uncorrelated subquery, which PostgreSQL evaluates once). Up to that many matches, the
-    order is exactly best first; beyond it the page says how many were ranked
-    (`SearchGroup.ranked`)."""
+    rows ranked are the first `RANKED_CANDIDATES` the index finds, and the exact total is
+    a count beside them in the same query (an uncorrelated subquery, which PostgreSQL
+    evaluates once; bench/README.md, "Search at 100,000 milestones"). Up to that many
+    matches, the order is exactly best first; beyond it the page says how many were
+    ranked (`SearchGroup.ranked`)."""
 
     RANKED_CANDIDATES = 1000
 
