@@ -3,12 +3,13 @@ terms, phrases and exclusions; excerpts around the first match, and matches high
 
 from __future__ import annotations
 
+import functools
+import html
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from publishing.text import MAX_QUERY_LENGTH
@@ -138,29 +139,41 @@ def stem_prefix(word: str) -> str:
     return lowered
 
 
+@functools.lru_cache(maxsize=64)
+def _occurrences(terms: tuple[str, ...]) -> re.Pattern | None:
+    """One pattern finding, at every position, the longest of `terms` that starts there
+    (case-insensitive): a lookahead, so overlapping occurrences are all found in one scan."""
+    alternatives = sorted({term for term in terms if term}, key=len, reverse=True)
+    if not alternatives:
+        return None
+    return re.compile(f"(?=({'|'.join(map(re.escape, alternatives))}))", re.IGNORECASE)
+
+
 def match_spans(text: str, terms: Iterable[str], to_word_end: bool) -> list[tuple[int, int]]:
     """Merged (start, end) spans of every case-insensitive occurrence of every term,
     overlapping occurrences included."""
-    spans = []
-    for term in terms:
-        if not term:
-            continue
-        pattern = re.compile(re.escape(term), re.IGNORECASE)
-        position = 0
-        while (match := pattern.search(text, position)) is not None:
-            end = match.end()
-            if to_word_end and not has_cjk(term):
-                end = _WORD_END.match(text, end).end()
-            spans.append((match.start(), end))
-            position = match.start() + 1
-    spans.sort()
+    pattern = _occurrences(tuple(terms))
+    if pattern is None:
+        return []
     merged: list[tuple[int, int]] = []
-    for start, end in spans:
+    # Positions come in order; the longest term at a position covers every shorter one
+    # there, and its word end every shorter one's.
+    for match in pattern.finditer(text):
+        start, end = match.start(), match.end(1)
+        if to_word_end and not has_cjk(match.group(1)):
+            end = _WORD_END.match(text, end).end()
         if merged and start <= merged[-1][1]:
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
             merged.append((start, end))
     return merged
+
+
+def first_match(text: str, terms: Iterable[str]) -> int | None:
+    """Where the first case-insensitive occurrence of any term starts, or None."""
+    pattern = _occurrences(tuple(terms))
+    match = pattern.search(text) if pattern is not None else None
+    return match.start() if match else None
 
 
 def highlight(text: str, terms: Iterable[str], *, to_word_end: bool = False) -> SafeString:
@@ -175,10 +188,10 @@ def highlight(text: str, terms: Iterable[str], *, to_word_end: bool = False) -> 
     pieces = []
     position = 0
     for start, end in match_spans(text, list(terms), to_word_end):
-        pieces.append(escape(text[position:start]))
-        pieces.append(f"<mark>{escape(text[start:end])}</mark>")
+        pieces.append(html.escape(text[position:start]))
+        pieces.append(f"<mark>{html.escape(text[start:end])}</mark>")
         position = end
-    pieces.append(escape(text[position:]))
+    pieces.append(html.escape(text[position:]))
     return mark_safe("".join(pieces))  # every piece of text is escaped above
 
 
@@ -189,8 +202,7 @@ def excerpt(text: str, terms: Iterable[str], *, length: int = EXCERPT_LENGTH) ->
     text = normalise_space(str(text))
     if len(text) <= length:
         return text
-    spans = match_spans(text, list(terms), to_word_end=False)
-    first = spans[0][0] if spans else 0
+    first = first_match(text, terms) or 0
     start = max(0, first - length // 4)
     if start:
         space = text.find(" ", start, first)

@@ -26,9 +26,9 @@ from search.backends import (
 )
 from search.query import (
     excerpt,
+    first_match,
     has_cjk,
     highlight,
-    match_spans,
     normalise_query,
     parse_query,
     stem_prefix,
@@ -78,14 +78,14 @@ def meeting_matches(query: str):
 
 def person_matches(query: str):
     """People with a public page matching `query` (name, honorific)."""
-    queryset = Person.objects.filter(pk__in=Person.objects.public().values("pk"))
+    queryset = Person.objects.public()
     fields = _texts(Person, ["name"], ["honorific"])
     return matching(queryset, query, person_vector, fields, ["name", "pk"])
 
 
 def organisation_matches(query: str):
     """Organisations with a public page matching `query` (name, abbreviation)."""
-    queryset = Organization.objects.filter(pk__in=Organization.objects.public().values("pk"))
+    queryset = Organization.objects.public()
     fields = _texts(Organization, ["name", "abbreviation"], [])
     return matching(queryset, query, organisation_vector, fields, ["name", "pk"])
 
@@ -133,11 +133,11 @@ def highlight_terms(query: str) -> tuple[list[str], bool]:
     return terms, False
 
 
-def _first_with(texts: Iterable[str], terms, to_word_end) -> Localized:
+def _first_with(texts: Iterable[str], terms) -> Localized:
     """The first of `texts` (Localized) with a match; else the first one."""
     texts = [text for text in texts if text]
     for text in texts:
-        if match_spans(text, terms, to_word_end):
+        if first_match(text, terms) is not None:
             return text
     return texts[0] if texts else Localized("", ENGLISH)
 
@@ -161,7 +161,7 @@ def site_search(query: str, *, limit_per_kind: int = LIMIT_PER_KIND) -> list[Sea
     def hit(url, title: Localized, dated=None, texts=()) -> SearchHit:
         """A hit titled in the page's language, its excerpt from the first text (in the
         page's language, then English) that has a match."""
-        text = _first_with(texts, terms, to_word_end)
+        text = _first_with(texts, terms)
         return SearchHit(
             url,
             mark(title),
