@@ -36,7 +36,7 @@ FRAGMENT_ALIAS = "fragments"
 DEFAULT_MAX_ENTRIES = 1000  # pages per process in memory (about 20-60 MB at this site's sizes)
 FRAGMENT_MAX_ENTRIES = 30_000  # about 1 KB each: 30 MB at most per process
 FRAGMENTS = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "BACKEND": "pagecache.backends.FragmentCache",  # LocMemCache, keys unchecked
     "LOCATION": "hsitp-fragments",
     "TIMEOUT": 7 * 24 * 3600,
     "OPTIONS": {"MAX_ENTRIES": FRAGMENT_MAX_ENTRIES, "CULL_FREQUENCY": 4},

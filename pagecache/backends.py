@@ -1,5 +1,10 @@
-"""Django's Redis cache, made to step aside when Redis goes away (README, "Deploying on
-several servers").
+"""The cache backends the site's configuration names (hsitp_site/cache_config.py).
+
+`FragmentCache`, the `fragments` cache: Django's local-memory cache without its check of
+each key for memcached.
+
+`ResilientRedisCache`: Django's Redis cache, made to step aside when Redis goes away
+(README, "Deploying on several servers").
 
 Django's own backend raises on every call while Redis is unreachable, so a reader would
 get a 500 and an editor could not save. This one logs the failure and answers as an empty
@@ -20,12 +25,25 @@ import functools
 import logging
 import threading
 
+from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+class FragmentCache(LocMemCache):
+    """The `fragments` cache: LocMemCache without the check of every key against
+    memcached's limits (made so that keys carry over to memcached). These keys never leave
+    the process and are short ASCII made in pagecache/fragments.py (a name and hex digests);
+    the check read each of their characters on every lookup, 139 lookups on the timeline:
+    about 0.5 of its 18 ms at 10,000 milestones on SQLite."""
+
+    def validate_key(self, key):
+        """Nothing to check: see the class's docstring."""
+
 
 _outage = threading.Event()  # set: the cache failed since the version was last replaced
 

@@ -70,17 +70,14 @@ def _isolated_caches(settings, tmp_path):
     tested in tests/test_scheduled_changes.py): query counts are those of a running site."""
     from django.core.cache import caches
 
-    from hsitp_site.cache_config import cache_settings
+    from hsitp_site.cache_config import FRAGMENTS, cache_settings
     from publishing import scheduling
 
     redis_url = redis_url_for_this_worker()
     if redis_url:  # `make test`'s Redis run (scripts/with-redis.sh): the shared caches in Redis
         settings.CACHES = {
             **cache_settings(redis_url, cache_dir=tmp_path / "content-version"),
-            "fragments": {
-                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                "LOCATION": f"fragments-{tmp_path.name}",
-            },
+            "fragments": {**FRAGMENTS, "LOCATION": f"fragments-{tmp_path.name}"},
         }
     else:
         settings.CACHES = {
@@ -92,10 +89,7 @@ def _isolated_caches(settings, tmp_path):
                 "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
                 "LOCATION": str(tmp_path / "content-version"),
             },
-            "fragments": {
-                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-                "LOCATION": f"fragments-{tmp_path.name}",
-            },
+            "fragments": {**FRAGMENTS, "LOCATION": f"fragments-{tmp_path.name}"},
         }
     settings.PAGE_CACHE_SECONDS = int(os.environ.get("TEST_PAGE_CACHE_SECONDS", "0"))
     scheduling.remember(scheduling.NOTHING)

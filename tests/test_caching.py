@@ -663,6 +663,23 @@ def test_cache_url_default_is_local_memory_with_a_shared_version_file(tmp_path):
     assert caches_setting["default"]["BACKEND"].endswith("LocMemCache")
     assert caches_setting["content_version"]["BACKEND"].endswith("FileBasedCache")
     assert caches_setting["content_version"]["LOCATION"] == str(tmp_path)
+    assert caches_setting["fragments"]["BACKEND"] == "pagecache.backends.FragmentCache"
+
+
+def test_the_fragment_cache_keeps_and_returns_what_it_is_given():
+    """A local-memory cache like Django's, keys not checked for memcached: a key memcached
+    would refuse (a space, over 250 characters) still works, with no warning."""
+    import warnings
+
+    from pagecache.backends import FragmentCache
+
+    cache = FragmentCache("fragments-test", {})
+    key = "fragment. " + "a" * 300
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        cache.set(key, "<li>entry</li>")
+        assert cache.get(key) == "<li>entry</li>"
+        assert cache.get_many([key, "missing"]) == {key: "<li>entry</li>"}
 
 
 def test_cache_url_redis_and_memcached_with_several_servers(tmp_path):
