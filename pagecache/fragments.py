@@ -23,10 +23,18 @@ from django.conf import settings
 from django.core.cache import caches
 from django.utils.translation import get_language
 
+_KEPT = "_fragment_version"  # where render_each() keeps a row's version for the response
+
 
 def fragment_version(obj) -> str:
     """A short string that changes whenever a value of `obj` or of the rows read with it
-    does (a milestone and its lead picture; a meeting and its attendances)."""
+    does (a milestone and its lead picture; a meeting and its attendances); the one
+    render_each() kept on `obj`, if it did."""
+    kept = obj.__dict__.get(_KEPT)
+    return kept if kept is not None else _version(obj)
+
+
+def _version(obj) -> str:
     values: list = []
     _collect(values, obj, set())
     return blake2b(repr(values).encode(), digest_size=12).hexdigest()
@@ -55,11 +63,20 @@ def render_each(name: str, objects, render, *vary) -> list:
     """[render(obj) for obj in objects], each reused from the `fragments` cache while `obj`
     (and what was read with it) is unchanged: what a list of JSON items does where
     templates use `{% cache %}`. `name` says what is rendered ("meeting_json"); `vary`,
-    whatever else the result depends on (the language, the origin of absolute URLs)."""
+    whatever else the result depends on (the language, the origin of absolute URLs).
+    Each object's version is kept on it, for the response being made: a row changed after
+    it was given here would be rendered as it was."""
     objects = list(objects)
     cache = caches[settings.FRAGMENT_CACHE_ALIAS]
     prefix = blake2b(repr((name, *vary)).encode(), digest_size=8).hexdigest()
-    keys = [f"fragment.{prefix}.{fragment_version(obj)}" for obj in objects]
+    keys = []
+    for obj in objects:
+        # Kept on the row for the rest of the response: a list's template asks again for
+        # the same rows' versions (the timeline's entries and its JSON-LD items). Rows read
+        # for a response do not change before it is rendered; those were half the
+        # timeline's versions.
+        version = obj.__dict__[_KEPT] = fragment_version(obj)
+        keys.append(f"fragment.{prefix}.{version}")
     found = cache.get_many(keys)
     missing = {}
     results = []

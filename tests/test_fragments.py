@@ -92,3 +92,16 @@ def test_render_each_renders_what_is_missing_and_reuses_the_rest():
     assert render_each("titles", rows, render, "en") == [m.title for m in made]
     assert render_each("titles", rows, render, "zh-hant") == [m.title for m in made]
     assert len(calls) == 6  # three, none, three for the other language
+
+
+def test_render_each_keeps_each_rows_version_for_the_rest_of_the_response():
+    """The template's `{% cache %}` tags ask again for the versions of the rows render_each
+    was given (the timeline's entries and their JSON-LD): they get the same version, the one
+    a fresh read of the unchanged row has, without making it again."""
+    made = make_milestone()
+    rows = list(Milestone.objects.filter(pk=made.pk))
+    render_each("titles", rows, lambda milestone: milestone.title, "en")
+    kept = rows[0].__dict__["_fragment_version"]
+    assert fragment_version(rows[0]) == kept
+    assert fragment_version(Milestone.objects.get(pk=made.pk)) == kept
+    assert "_fragment_version" not in Milestone.objects.get(pk=made.pk).__dict__
