@@ -35,6 +35,7 @@ from publishing.models import (
     PublishableQuerySet,
     SlugManager,
     merge_constraints,
+    published_condition,
 )
 from publishing.structured_data import node_id, one_or_many, reference
 from translations.fields import Translations, with_translations
@@ -108,12 +109,13 @@ class AttendeeQuerySet(models.QuerySet):
         """Set `meeting_total`, the published meetings attended, on each of `objects` (a
         page of a list) in one grouped query. As an annotation of the list's query it was
         computed for every row before the sort and the LIMIT (SQLite: 30 ms for 666 people
-        at 2,000 meetings); this way only the page's rows are counted."""
+        at 2,000 meetings); this way only the page's rows are counted. The meetings are
+        joined (as in `_attendances_at_published_meetings`), not asked for in a subquery."""
         field = self._attendee_field()
         totals = dict(
             Attendance.objects.filter(
+                published_condition("meeting__"),
                 **{f"{field}__in": [obj.pk for obj in objects]},
-                meeting__in=Meeting.objects.published(),
             )
             .order_by()
             .values_list(field)
@@ -127,11 +129,17 @@ class AttendeeQuerySet(models.QuerySet):
         return self.model._meta.get_field("attendances").field.name
 
     def _attendances_at_published_meetings(self, meetings=None):
-        """Attendances of the outer row at published meetings (for OuterRef subqueries)."""
-        meetings = Meeting.objects.published() if meetings is None else meetings
-        return Attendance.objects.filter(
-            **{self._attendee_field(): OuterRef("pk")}, meeting__in=meetings
-        )
+        """Attendances of the outer row at published meetings, or at `meetings` (for OuterRef
+        subqueries). Published meetings are joined: both databases then read the row's
+        attendances from the attendee's index and stop at the first published meeting, where
+        with `meeting IN (published meetings)` SQLite went through the published meetings'
+        attendances (people list at 60,000 attendances: 19.5 -> 15 ms on SQLite, 17 -> 14.5
+        on PostgreSQL)."""
+        if meetings is None:
+            condition = published_condition("meeting__")
+        else:
+            condition = Q(meeting__in=meetings)
+        return Attendance.objects.filter(condition, **{self._attendee_field(): OuterRef("pk")})
 
     def mentioned_in(self, text: str):
         """Those whose name or abbreviation occurs in `text` (found by the database, so

@@ -132,6 +132,18 @@ class PublicationState(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+def published_condition(prefix: str = "") -> Q:
+    """The one definition of "the public may see this" (see `PublishableQuerySet.published`)
+    as a condition, on the item at `prefix` ("meeting__": an attendance's meeting), so that
+    a query can join the item instead of asking for it in a subquery."""
+    return Q(
+        **{
+            f"{prefix}state": PublicationState.PUBLISHED,
+            f"{prefix}published_at__lte": timezone.now(),
+        }
+    )
+
+
 class PublishableQuerySet(models.QuerySet):
     def first_rows(self, count: int):
         """The first `count` rows in this queryset's order, as a queryset: their keys are
@@ -147,7 +159,7 @@ class PublishableQuerySet(models.QuerySet):
         A publication time in the future is a schedule: the item becomes public at that
         moment, with no job to run.
         """
-        return self.filter(state=PublicationState.PUBLISHED, published_at__lte=timezone.now())
+        return self.filter(published_condition())
 
     def live(self):
         """Published, now or for a later moment: what a publisher has released, whose
