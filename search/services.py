@@ -99,6 +99,7 @@ class SearchHit:
     excerpt: SafeString = field(default_factory=lambda: mark_safe(""))
     title_language: str = ENGLISH  # the language each is written in (the page marks it)
     excerpt_language: str = ENGLISH
+    name: str = ""  # the title as written, unmarked (the page's JSON-LD)
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,7 @@ def site_search(query: str, *, limit_per_kind: int = LIMIT_PER_KIND) -> list[Sea
             mark(excerpt(text, terms)) if text else mark_safe(""),
             title.language,
             text.language,
+            str(title),
         )
 
     ranked_limit = ranked_at_most(query)
@@ -224,6 +226,7 @@ def site_search(query: str, *, limit_per_kind: int = LIMIT_PER_KIND) -> list[Sea
                 excerpt=mark(o.get_side_display()) if o.side else mark_safe(""),
                 title_language=o.local_name.language,
                 excerpt_language=normalise(get_language()),
+                name=str(o.local_name),
             ),
         ),
     ]

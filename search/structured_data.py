@@ -1,10 +1,7 @@
 """schema.org structured data (JSON-LD) of the search page: each kind's results as an
 ItemList (best first), and where the page is."""
 
-import html
-
 from django.urls import reverse
-from django.utils.html import strip_tags
 from django.utils.translation import gettext
 
 from publishing.structured_data import breadcrumbs, graph, item_list
@@ -22,7 +19,7 @@ RESULT_TYPE = {
 def _result(absolute, kind, hit) -> dict:
     return {
         "@type": RESULT_TYPE[kind],
-        "name": html.unescape(strip_tags(hit.title)),  # without the highlighting
+        "name": hit.name,  # as written: without the highlighting
         "url": absolute(hit.url),
     }
 
