@@ -93,10 +93,11 @@ def language_of(value) -> str:
     return value.language if isinstance(value, Localized) else ENGLISH
 
 
-def lang_attribute(value) -> str:
+def lang_attribute(value, page_language: str | None = None) -> str:
     """` lang="en"` for an element that shows `value` when it is written in another
-    language than the page's (`{% content_lang %}`); nothing otherwise."""
+    language than the page's (`page_language`, the active one by default; `{% content_lang
+    %}`); nothing otherwise."""
     language = language_of(value)
-    if not value or language == normalise(get_language()):
+    if not value or language == normalise(page_language or get_language()):
         return ""
     return format_html(' lang="{}"', TEXT_TAG[language])
