@@ -15,7 +15,7 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         latest = Milestone.objects.published().latest_dated()
         context["latest_milestones"] = latest.first_rows(self.latest_count)
-        context["latest_meeting"] = Meeting.objects.published().newest_first().first_rows(1).first()
+        context["latest_meeting"] = Meeting.objects.published().latest_dated().first_rows(1).first()
         context["years"] = Milestone.objects.published().years()
         context["structured_data"] = home_data(self.request.build_absolute_uri)
         return context

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from publishing.dating import FuzzyDate
 from tests.assertions import assert_page
-from tests.factories import make_milestone
+from tests.factories import make_meeting, make_milestone
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -268,3 +268,17 @@ def test_home_page_shows_latest_dated_milestones_but_no_drafts(client):
     assert html.index("Milestone of 2022") < html.index("Milestone of 2021")
     assert "Milestone of 2019" not in html
     assert "Undated milestone" not in html and "Draft milestone" not in html
+
+
+def test_home_page_shows_the_latest_dated_meeting_not_an_undated_or_unpublished_one(client):
+    """The latest meeting is the most recent dated, published one: an undated meeting,
+    which sorts after every dated one, is not the latest; without a dated one, none."""
+    make_meeting(title="Undated meeting", date=FuzzyDate.unknown())
+    assert "Latest meeting" not in client.get("/").content.decode()
+    make_meeting(title="Meeting of 2021", date=FuzzyDate.day(dt.date(2021, 3, 1)))
+    make_meeting(title="Meeting of 2023", date=FuzzyDate.day(dt.date(2023, 5, 2)))
+    make_meeting(title="Draft meeting", date=FuzzyDate.day(dt.date(2024, 1, 1)), published=False)
+    html = client.get("/").content.decode()
+    latest = html[html.index("Latest meeting") :]
+    assert "Meeting of 2023" in latest
+    assert "Meeting of 2021" not in latest and "Draft meeting" not in latest
