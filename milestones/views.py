@@ -47,6 +47,19 @@ def visual_timeline(request) -> dict:
     }
 
 
+# What an entry of the timeline shows (and its JSON-LD item): the rest of each row is not
+# read, converted, nor digested into its fragment's version.
+ENTRY_FIELDS = (
+    *with_translations(Milestone, ("title", "body")),
+    "slug",
+    "sort_key",
+    "date_precision",
+    "date_start",
+    "date_end",
+    "lead_image",
+)
+
+
 class TimelineView(PublishedMilestoneMixin, FilterView):
     filterset_class = MilestoneFilter
     template_name = "milestones/timeline.html"
@@ -54,7 +67,7 @@ class TimelineView(PublishedMilestoneMixin, FilterView):
     paginator_class = MirroredPaginator
 
     def get_queryset(self):
-        return super().get_queryset().chronological()
+        return super().get_queryset().chronological().only(*ENTRY_FIELDS)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
