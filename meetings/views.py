@@ -24,6 +24,7 @@ from publishing.views import (
     PreviewMixin,
     PublicQuerysetMixin,
 )
+from translations.fields import with_translations
 
 
 class PublishedMeetingMixin(PublicQuerysetMixin):
@@ -35,6 +36,20 @@ class PublishedMeetingMixin(PublicQuerysetMixin):
         return super().get_queryset().select_related("series")
 
 
+# What a card of the meetings list shows (and its JSON-LD item): not the release's full
+# text, its summary, sources and the rest, which were read, converted and digested into each
+# card's fragment version for nothing.
+CARD_FIELDS = (
+    *with_translations(Meeting, ("title", "place")),
+    "slug",
+    "date_precision",
+    "date_start",
+    "date_end",
+    "mode",
+    "series",
+)
+
+
 class MeetingListView(PublishedMeetingMixin, FilterView):
     filterset_class = MeetingFilter
     template_name = "meetings/meeting_list.html"
@@ -42,7 +57,7 @@ class MeetingListView(PublishedMeetingMixin, FilterView):
     paginator_class = MirroredPaginator
 
     def get_queryset(self):
-        return super().get_queryset().newest_first()
+        return super().get_queryset().newest_first().only(*CARD_FIELDS)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
