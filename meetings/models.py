@@ -666,7 +666,7 @@ class AttendanceQuerySet(models.QuerySet):
         """With their meetings, newest meeting first: a person's or organisation's record."""
         return (
             self.filter(meeting__in=Meeting.objects.published())
-            .select_related("meeting", "meeting__series", "person", "organisation")
+            .select_related("meeting")
             .order_by(
                 F("meeting__date_start").desc(nulls_last=True),
                 F("meeting__number").desc(nulls_last=True),

@@ -89,6 +89,21 @@ class MeetingDetailView(MovedSlugMixin, PreviewMixin, PublishedMeetingMixin, Det
         return context
 
 
+# What a row of a person's or body's record shows: the attendance's role and post, its
+# meeting's date, title and address (not the release's text, summary and sources, read,
+# converted and digested into each row's fragment version for nothing).
+RECORD_FIELDS = (
+    "role",
+    *with_translations(Attendance, ("post",)),
+    "meeting",
+    *(f"meeting__{name}" for name in with_translations(Meeting, ("title",))),
+    "meeting__slug",
+    "meeting__date_precision",
+    "meeting__date_start",
+    "meeting__date_end",
+)
+
+
 class AttendanceHistoryView(MovedSlugMixin, PendingPreviewMixin, DetailView):
     """A person's or an organisation's page: the published meetings attended, newest first.
 
@@ -103,9 +118,11 @@ class AttendanceHistoryView(MovedSlugMixin, PendingPreviewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        attendances = Attendance.objects.filter(
-            **{self.attendance_field: self.object}
-        ).at_published_meetings()
+        attendances = (
+            Attendance.objects.filter(**{self.attendance_field: self.object})
+            .at_published_meetings()
+            .only(*RECORD_FIELDS)
+        )
         paginator = Paginator(attendances, self.attendances_per_page)
         page = paginator.get_page(self.request.GET.get("page"))
         context.update(
