@@ -665,7 +665,7 @@ class AttendanceQuerySet(models.QuerySet):
     def at_published_meetings(self):
         """With their meetings, newest meeting first: a person's or organisation's record."""
         return (
-            self.filter(meeting__in=Meeting.objects.published())
+            self.filter(published_condition("meeting__"))
             .select_related("meeting")
             .order_by(
                 F("meeting__date_start").desc(nulls_last=True),
@@ -680,7 +680,7 @@ class AttendanceQuerySet(models.QuerySet):
         dates of its first and last meeting and how many (one query). [{"post" (Localized),
         "first", "last" (dates), "count"}]."""
         posts = (
-            self.filter(meeting__in=Meeting.objects.published(), meeting__date_start__isnull=False)
+            self.filter(published_condition("meeting__"), meeting__date_start__isnull=False)
             .exclude(post="")
             .values(*with_translations(Attendance, ["post"]))
             .annotate(

@@ -159,6 +159,7 @@ class AttendeeListView(ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # The totals first: they are shown on each card, so its version must include them.
         self.model.objects.add_meeting_totals(context["object_list"])
         context["structured_data"] = attendee_list_data(
             self.request.build_absolute_uri,

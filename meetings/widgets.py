@@ -34,8 +34,8 @@ class LongSelect(forms.Select):
                 options.append(f'<optgroup label="{_escape(choice)}">{inner}</optgroup>')
             else:
                 options.append(_option(choice, label, selected, language))
-        html = mark_safe("".join(options))  # noqa: S308 (each value and label escaped below)
-        return format_html('<select name="{}"{}>{}</select>', name, attributes, html)
+        written = mark_safe("".join(options))  # noqa: S308 (each value and label escaped below)
+        return format_html('<select name="{}"{}>{}</select>', name, attributes, written)
 
 
 def _escape(text) -> str:

@@ -37,7 +37,8 @@ UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 class FragmentCache(LocMemCache):
     """The `fragments` cache: LocMemCache without the check of every key against
     memcached's limits (made so that keys carry over to memcached). These keys never leave
-    the process and are short ASCII made in pagecache/fragments.py (a name and hex digests);
+    the process and are short ASCII: render_each's (pagecache/fragments.py: a name and hex
+    digests) and the `{% cache %}` tag's (Django's make_template_fragment_key: a name, md5);
     the check read each of their characters on every lookup, 139 lookups on the timeline:
     about 0.5 of its 18 ms at 10,000 milestones on SQLite."""
 

@@ -157,7 +157,8 @@ def match_spans(text: str, terms: Iterable[str], to_word_end: bool) -> list[tupl
         return []
     merged: list[tuple[int, int]] = []
     # Positions come in order; the longest term at a position covers every shorter one
-    # there, and its word end every shorter one's.
+    # there, and its word end every shorter one's (terms to take to their word's end have
+    # no CJK: highlight_terms asks for it only then).
     for match in pattern.finditer(text):
         start, end = match.start(), match.end(1)
         if to_word_end and not has_cjk(match.group(1)):

@@ -99,7 +99,7 @@ class SearchHit:
     excerpt: SafeString = field(default_factory=lambda: mark_safe(""))
     title_language: str = ENGLISH  # the language each is written in (the page marks it)
     excerpt_language: str = ENGLISH
-    name: str = ""  # the title as written, unmarked (the page's JSON-LD)
+    name: str = field(kw_only=True)  # the title as written, unmarked (the page's JSON-LD)
 
 
 @dataclass(frozen=True)
@@ -171,7 +171,7 @@ def site_search(query: str, *, limit_per_kind: int = LIMIT_PER_KIND) -> list[Sea
             mark(excerpt(text, terms)) if text else mark_safe(""),
             title.language,
             text.language,
-            str(title),
+            name=str(title),
         )
 
     ranked_limit = ranked_at_most(query)

@@ -4,6 +4,7 @@ never go through it."""
 
 import datetime as dt
 import time
+import warnings
 
 import pytest
 import time_machine
@@ -19,6 +20,7 @@ from meetings.models import Meeting, MeetingPhoto
 from milestones.models import Milestone
 from milestones.services import merge_milestones
 from pagecache import middleware, version
+from pagecache.backends import FragmentCache
 from publishing import scheduling
 from publishing.dating import FuzzyDate
 from tests.assertions import assert_page
@@ -669,10 +671,6 @@ def test_cache_url_default_is_local_memory_with_a_shared_version_file(tmp_path):
 def test_the_fragment_cache_keeps_and_returns_what_it_is_given():
     """A local-memory cache like Django's, keys not checked for memcached: a key memcached
     would refuse (a space, over 250 characters) still works, with no warning."""
-    import warnings
-
-    from pagecache.backends import FragmentCache
-
     cache = FragmentCache("fragments-test", {})
     key = "fragment. " + "a" * 300
     with warnings.catch_warnings():

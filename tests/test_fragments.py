@@ -6,12 +6,21 @@ import json
 
 import pytest
 from django.core.cache import caches
+from django.utils import timezone
 
 from meetings.models import Meeting, Person
 from milestones.models import Milestone
+from pagecache import fragments
 from pagecache.fragments import fragment_version, render_each
+from publishing.models import PublicationState
 from tests.assertions import english_path, page
-from tests.factories import make_attended_meeting, make_milestone, make_picture
+from tests.factories import (
+    make_attendance,
+    make_attended_meeting,
+    make_meeting,
+    make_milestone,
+    make_picture,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -94,14 +103,32 @@ def test_render_each_renders_what_is_missing_and_reuses_the_rest():
     assert len(calls) == 6  # three, none, three for the other language
 
 
-def test_render_each_keeps_each_rows_version_for_the_rest_of_the_response():
+def test_render_each_makes_each_rows_version_once_for_the_response(monkeypatch):
     """The template's `{% cache %}` tags ask again for the versions of the rows render_each
     was given (the timeline's entries and their JSON-LD): they get the same version, the one
     a fresh read of the unchanged row has, without making it again."""
     made = make_milestone()
     rows = list(Milestone.objects.filter(pk=made.pk))
+    made_versions = []
+    make = fragments._version
+    monkeypatch.setattr(fragments, "_version", lambda obj: made_versions.append(obj) or make(obj))
     render_each("titles", rows, lambda milestone: milestone.title, "en")
-    kept = rows[0].__dict__["_fragment_version"]
-    assert fragment_version(rows[0]) == kept
+    kept = fragment_version(rows[0])
+    assert made_versions == rows  # once, by render_each; the second ask reused it
     assert fragment_version(Milestone.objects.get(pk=made.pk)) == kept
-    assert "_fragment_version" not in Milestone.objects.get(pk=made.pk).__dict__
+
+
+def test_a_card_counts_a_meeting_published_after_it_was_rendered(client):
+    """A person's card on the people list shows their meetings attended (set on the row
+    before its version is made): publishing another meeting they attended shows at once,
+    however the list's fragments were kept."""
+    meeting, attendances = make_attended_meeting()
+    person = attendances[0].person
+    assert "1 meeting" in page("/people/")
+    later = make_meeting(published=False)
+    make_attendance(later, person=person)
+    assert "2 meetings" not in page("/people/")
+    later.state = PublicationState.PUBLISHED
+    later.published_at = timezone.now()
+    later.save()
+    assert "2 meetings" in page("/people/")
