@@ -17,6 +17,7 @@ from meetings.structured_data import (
     series_data,
 )
 from milestones.models import Milestone
+from pagecache.fragments import list_version
 from publishing.pagination import MirroredPaginator
 from publishing.views import (
     MovedSlugMixin,
@@ -68,6 +69,7 @@ class MeetingListView(PublishedMeetingMixin, FilterView):
             context["page_obj"],
             context["paginator"],
         )
+        context["list_version"] = list_version(context["object_list"])
         return context
 
 
@@ -127,6 +129,7 @@ class AttendanceHistoryView(MovedSlugMixin, PendingPreviewMixin, DetailView):
         page = paginator.get_page(self.request.GET.get("page"))
         context.update(
             attendances=page.object_list,
+            attendances_version=list_version(page.object_list),
             paginator=paginator,
             page_obj=page,
             is_paginated=page.has_other_pages(),
@@ -168,6 +171,7 @@ class AttendeeListView(ListView):
             context["page_obj"],
             context["paginator"],
         )
+        context["list_version"] = list_version(context["object_list"])
         return context
 
 

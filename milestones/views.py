@@ -7,6 +7,7 @@ from django_filters.views import FilterView
 from milestones.filters import MilestoneFilter, year_chips
 from milestones.models import Milestone
 from milestones.structured_data import milestone_data, timeline_data
+from pagecache.fragments import list_version
 from publishing.alongside import alongside
 from publishing.mentions import link_mentions, mention_targets
 from publishing.pagination import MirroredPaginator
@@ -91,6 +92,14 @@ class TimelineView(PublishedMilestoneMixin, FilterView):
             context["page_obj"],
             context["paginator"],
         )
+        # The list's fragment: what it shows is its entries and the meetings beside them.
+        beside = [
+            item
+            for _year, kinds in sorted(context["alongside"].items())
+            for _kind, items in sorted(kinds.items())
+            for item in items
+        ]
+        context["list_version"] = list_version(context["object_list"], beside)
         return context
 
 

@@ -59,6 +59,16 @@ def _collect(values: list, obj, seen: set) -> None:
             _collect(values, row, seen)
 
 
+def list_version(*lists) -> str:
+    """One version for a piece of page made of the items of `lists` (iterables of rows), in
+    their order: it changes whenever one of them, or their order, does. Made from each
+    row's `fragment_version`, so it is cheap after render_each (which keeps them): a
+    list's fragment is then looked up once, instead of one fragment per row rendered
+    again around the rows' own."""
+    versions = [[fragment_version(obj) for obj in rows] for rows in lists]
+    return blake2b(repr(versions).encode(), digest_size=12).hexdigest()
+
+
 def render_each(name: str, objects, render, *vary) -> list:
     """[render(obj) for obj in objects], each reused from the `fragments` cache while `obj`
     (and what was read with it) is unchanged: what a list of JSON items does where

@@ -2,6 +2,7 @@
 reused while nothing they show changed, rendered afresh the moment something did, also
 when the change is to a row read with the item (its picture, an attendee's name)."""
 
+import datetime as dt
 import json
 
 import pytest
@@ -12,6 +13,7 @@ from meetings.models import Meeting, Person
 from milestones.models import Milestone
 from pagecache import fragments
 from pagecache.fragments import fragment_version, render_each
+from publishing.dating import FuzzyDate
 from publishing.models import PublicationState
 from tests.assertions import english_path, page
 from tests.factories import (
@@ -41,7 +43,25 @@ def test_an_edit_renders_only_the_edited_entry_again():
     new = fragment_keys() - kept
     entries = [key for key in new if "timeline_entry" in key]
     assert len(entries) == 1, "one entry rendered again, the four others reused"
-    assert len(new - set(entries)) == 1, "and one summary in the page's JSON-LD"
+    lists = [key for key in new if "timeline_list" in key]
+    assert len(lists) == 1, "the list around them, once"
+    assert len(new - set(entries) - set(lists)) == 1, "and one summary in the page's JSON-LD"
+
+
+def test_the_timeline_list_is_reused_while_nothing_it_shows_changes():
+    """The list of entries is one fragment too, looked up once while no entry and no meeting
+    beside them changes: another page's edit, or the same page asked again, reuses it."""
+    make_milestone(title="Event of 2021", date=FuzzyDate.year(2021))
+    meeting = make_meeting(title="Meeting of 2021", date=FuzzyDate.day(dt.date(2021, 5, 1)))
+    first = page("/milestones/")
+    kept = fragment_keys()
+    assert page("/milestones/") == first
+    assert fragment_keys() == kept, "nothing rendered again"
+    meeting.title = "Meeting of 2021, renamed"
+    meeting.save()
+    second = page("/milestones/")
+    assert "Meeting of 2021, renamed" in second
+    assert [key for key in fragment_keys() - kept if "timeline_list" in key], "the list again"
 
 
 def test_a_change_to_the_picture_alone_renders_the_entry_again():
@@ -132,3 +152,14 @@ def test_a_card_counts_a_meeting_published_after_it_was_rendered(client):
     later.published_at = timezone.now()
     later.save()
     assert "2 meetings" in page("/people/")
+
+
+def test_the_meetings_list_shows_a_renamed_series_at_once():
+    """A card shows its meeting's series: renaming the series (a row read with the meeting)
+    renders the list and that card again, though the meeting itself did not change."""
+    meeting = make_meeting(title="A meeting")
+    assert meeting.series.name in page("/meetings/")
+    series = meeting.series
+    series.name = "Joint Task Force, renamed"
+    series.save()
+    assert "Joint Task Force, renamed" in page("/meetings/")
