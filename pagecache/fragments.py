@@ -10,9 +10,13 @@ and the language:
 
 `fragment_version` is made from every value the row was read with, and from the rows read
 with it (select_related, prefetch_related): an entry is reused until one of them changes,
-and never after, so no write has to find and drop it. The `fragments` cache is each
-process's memory (hsitp_site/cache_config.py): a restart, a new release of the templates,
-starts afresh.
+and never after, so no write has to find and drop it. A whole list of such entries is
+one fragment too, around theirs, varied on `list_version` of its rows (made in the view):
+
+    {% cache None timeline_list list_version page_lang using="fragments" %}...{% endcache %}
+
+The `fragments` cache is each process's memory (hsitp_site/cache_config.py): a restart, a
+new release of the templates, starts afresh.
 """
 
 from __future__ import annotations
