@@ -27,13 +27,13 @@ from django.conf import settings
 from django.core.cache import caches
 from django.utils.translation import get_language
 
-_KEPT = "_fragment_version"  # where render_each() keeps a row's version for the response
+_KEPT = "_fragment_version"  # where a row's version is kept for the response (_keep_version)
 
 
 def fragment_version(obj) -> str:
     """A short string that changes whenever a value of `obj` or of the rows read with it
     does (a milestone and its lead picture; a meeting and its attendances); the one
-    render_each() kept on `obj`, if it did."""
+    render_each() or list_version() kept on `obj`, if one did."""
     kept = obj.__dict__.get(_KEPT)
     return kept if kept is not None else _version(obj)
 
@@ -63,13 +63,22 @@ def _collect(values: list, obj, seen: set) -> None:
             _collect(values, row, seen)
 
 
+def _keep_version(obj) -> str:
+    """`obj`'s fragment version, kept on it for the rest of the response: a list's template
+    asks again for the versions of rows its view already asked for (the timeline's entries
+    for their JSON-LD items and for the list's own version). Rows read for a response do
+    not change before it is rendered; a row changed after this would be rendered as it
+    was."""
+    version = obj.__dict__[_KEPT] = fragment_version(obj)
+    return version
+
+
 def list_version(*lists) -> str:
     """One version for a piece of page made of the items of `lists` (iterables of rows), in
-    their order: it changes whenever one of them, or their order, does. Made from each
-    row's `fragment_version`, so it is cheap after render_each (which keeps them): a
-    list's fragment is then looked up once, instead of one fragment per row rendered
-    again around the rows' own."""
-    versions = [[fragment_version(obj) for obj in rows] for rows in lists]
+    their order: it changes whenever one of them, or their order, does. Each row's version
+    is kept on it (`_keep_version`): a list's fragment is looked up once, and when it is
+    rendered again its rows' own fragments reuse those versions."""
+    versions = [[_keep_version(obj) for obj in rows] for rows in lists]
     return blake2b(repr(versions).encode(), digest_size=12).hexdigest()
 
 
@@ -78,19 +87,11 @@ def render_each(name: str, objects, render, *vary) -> list:
     (and what was read with it) is unchanged: what a list of JSON items does where
     templates use `{% cache %}`. `name` says what is rendered ("meeting_json"); `vary`,
     whatever else the result depends on (the language, the origin of absolute URLs).
-    Each object's version is kept on it, for the response being made: a row changed after
-    it was given here would be rendered as it was."""
+    Each object's version is kept on it, for the response being made (`_keep_version`)."""
     objects = list(objects)
     cache = caches[settings.FRAGMENT_CACHE_ALIAS]
     prefix = blake2b(repr((name, *vary)).encode(), digest_size=8).hexdigest()
-    keys = []
-    for obj in objects:
-        # Kept on the row for the rest of the response: a list's template asks again for
-        # the same rows' versions (the timeline's entries and its JSON-LD items). Rows read
-        # for a response do not change before it is rendered; those were half the
-        # timeline's versions.
-        version = obj.__dict__[_KEPT] = fragment_version(obj)
-        keys.append(f"fragment.{prefix}.{version}")
+    keys = [f"fragment.{prefix}.{_keep_version(obj)}" for obj in objects]
     found = cache.get_many(keys)
     missing = {}
     results = []
